@@ -1,0 +1,142 @@
+# The C concurrency lab. `make help` lists what you can do; README.md explains the lab.
+#
+# Everything is built out of tree, in $(BUILD) (build/ by default):
+#   common/*.c                 -> $(BUILD)/libcommon.a       the shared library
+#   NN-chapter/prog.c          -> $(BUILD)/NN-chapter/prog   one program per .c file...
+#   NN-chapter/mod.c + mod.h   -> linked into that chapter's programs (a .c with a .h is a module)
+#   NN-chapter/exercises/x.c   -> $(BUILD)/NN-chapter/exercises/x             the starter
+#   NN-chapter/exercises/solutions/x.c -> .../exercises/solutions/x          the reference
+#   tests/unit/x.c             -> $(BUILD)/tests/unit/x.t    C tests, run by prove
+#   bench/x.c                  -> $(BUILD)/bench/x           bench-only programs
+
+BUILD  ?= build
+SAN    ?=
+PROVE_FLAGS ?=
+
+# Quiet by default ("CC file"); `make V=1` shows every command in full.
+ifeq ($(V),1)
+  Q :=
+  say = @:
+else
+  Q := @
+  say = @printf '  %-6s %s\n'
+endif
+
+CPPFLAGS += -D_GNU_SOURCE -Icommon -MMD -MP
+WARNINGS := -std=c17 -Wall -Wextra -Werror -pedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-missing-field-initializers
+ifeq ($(SAN),asan)
+  OPTIMIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+else ifeq ($(SAN),tsan)
+  OPTIMIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+else ifeq ($(SAN),)
+  OPTIMIZE := -O2 -g
+else
+  $(error SAN must be empty, asan or tsan (got '$(SAN)'))
+endif
+CFLAGS  += $(WARNINGS) $(OPTIMIZE)
+LDFLAGS += $(filter -fsanitize=%,$(OPTIMIZE))
+LDLIBS  += -lpthread -lm
+
+CHAPTER_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard [0-9][0-9]-*/PROGRAMS))))
+LIBCOMMON := $(BUILD)/libcommon.a
+COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.t,$(wildcard tests/unit/*.c))
+BENCH_PROGRAMS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+# Rebuild everything when the compiler or the flags change (make CC=clang, SAN=...).
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+$(shell mkdir -p $(BUILD) && echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
+
+.DEFAULT_GOAL := all
+.PHONY: all help test sanitize valgrind bench clean compile_commands.json
+.DELETE_ON_ERROR:
+
+$(BUILD)/common/%.o: common/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(COMMON_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# One chapter's rules; $(1) is its directory, e.g. 01-gil-and-threads.
+define chapter_rules
+$(1)_MODULE_OBJS := $$(patsubst %.c,$(BUILD)/%.o,$$(filter $$(wildcard $(1)/*.c),$$(patsubst %.h,%.c,$$(wildcard $(1)/*.h))))
+$(1)_PROGRAMS := $$(patsubst %.c,$(BUILD)/%,$$(filter-out $$(patsubst $(BUILD)/%.o,%.c,$$($(1)_MODULE_OBJS)),$$(wildcard $(1)/*.c)))
+$(1)_EXERCISES := $$(patsubst %.c,$(BUILD)/%,$$(wildcard $(1)/exercises/*.c $(1)/exercises/solutions/*.c))
+
+$(BUILD)/$(1)/%.o: $(1)/%.c $(FLAGS_STAMP)
+	@mkdir -p $$(@D)
+	$$(say) CC $$@
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) $$(CFLAGS) -c -o $$@ $$<
+
+$$($(1)_PROGRAMS) $$($(1)_EXERCISES): $(BUILD)/%: %.c $$($(1)_MODULE_OBJS) $(LIBCOMMON) $(FLAGS_STAMP)
+	@mkdir -p $$(@D)
+	$$(say) CCLD $$@
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_MODULE_OBJS) $(LIBCOMMON) $$(LDLIBS)
+
+ALL_PROGRAMS += $$($(1)_PROGRAMS) $$($(1)_EXERCISES)
+endef
+$(foreach c,$(CHAPTER_DIRS),$(eval $(call chapter_rules,$(c))))
+
+$(BUILD)/tests/tap.o: tests/tap.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%.t: tests/unit/%.c $(BUILD)/tests/tap.o $(LIBCOMMON) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/tap.o $(LIBCOMMON) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIBCOMMON) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCOMMON) $(LDLIBS)
+
+all: $(LIBCOMMON) $(ALL_PROGRAMS) $(UNIT_TESTS) $(BENCH_PROGRAMS)
+
+help:
+	@echo 'make chapter-N     build and run chapter N in reading order (e.g. make chapter-1)'
+	@echo 'make exercise-N    check your solution of chapter N'"'"'s exercise'
+	@echo 'make test          build everything and run the test suite (prove)'
+	@echo 'make sanitize      the test suite under ASan+UBSan, then under TSan, then valgrind'
+	@echo 'make valgrind      every program'"'"'s quick run under valgrind memcheck'
+	@echo 'make bench         measure the articles'"'"' claims here (CHAPTERS="1 3" for some)'
+	@echo 'make all           build only'
+	@echo 'make clean         remove every build directory'
+	@echo 'make compile_commands.json   for editors and clangd (needs bear)'
+	@echo 'Variables: CC=clang, BUILD=dir, LAB_REQUIRE_ALL=1 (optional dependencies become required)'
+
+chapter-%: all
+	@scripts/run-chapter.sh $(BUILD) $*
+
+exercise-%: all
+	@scripts/check-exercise.sh $(BUILD) $*
+
+test: all
+	LAB_BUILD=$(BUILD) LAB_SANITIZER=$(SAN) prove $(PROVE_FLAGS) $(BUILD)/tests/unit tests
+
+sanitize:
+	$(MAKE) test BUILD=build-asan SAN=asan
+	$(MAKE) test BUILD=build-tsan SAN=tsan
+	$(MAKE) valgrind
+
+valgrind: all
+	scripts/valgrind-all.sh $(BUILD)
+
+bench: all
+	bench/run.sh $(BUILD) $(CHAPTERS)
+
+clean:
+	rm -rf build build-* compile_commands.json
+
+compile_commands.json:
+	@command -v bear >/dev/null || { echo 'bear is not installed (apt-get install bear)'; exit 1; }
+	bear --output $@ -- $(MAKE) -B all
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

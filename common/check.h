@@ -1,0 +1,50 @@
+/*
+ * check.h — checked calls that die with a clear message instead of going on wrong.
+ *
+ * A teaching program that ignores a failed pthread_create or fork() prints numbers
+ * that mean nothing. These wrappers keep the programs short *and* honest: the real
+ * POSIX call stays visible at the call site, wrapped in CHECK_PT or CHECK_SYS.
+ *
+ *   CHECK_PT(pthread_create(&t, NULL, worker, arg));   // pthread style: returns an errno value
+ *   CHECK_SYS(pipe(fds));                              // syscall style: -1 and errno
+ */
+#ifndef LAB_CHECK_H
+#define LAB_CHECK_H
+
+#include <stddef.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+/* Print "program: message" on stderr and exit with status 1. */
+noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The same, with ": strerror(err)" appended. */
+noreturn void die_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* For calls that return 0 or an errno value (the pthread family). */
+#define CHECK_PT(call)                                                          \
+    do {                                                                        \
+        int check_err_ = (call);                                                \
+        if (check_err_ != 0)                                                    \
+            die_errno(check_err_, "%s:%d: %s", __FILE__, __LINE__, #call);      \
+    } while (0)
+
+/* For calls that return -1 and set errno (system calls). */
+#define CHECK_SYS(call)                                                         \
+    do {                                                                        \
+        if ((call) == -1)                                                       \
+            die_errno(errno, "%s:%d: %s", __FILE__, __LINE__, #call);           \
+    } while (0)
+
+/* Allocation that cannot return NULL. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+char *xstrdup(const char *s);
+
+/*
+ * fork() that first flushes stdio, so text printed before the fork but still in a
+ * buffer is not printed twice (once by the parent, once by the child).
+ */
+pid_t xfork(void);
+
+#endif

@@ -1,0 +1,58 @@
+/* say.c — see say.h. */
+#include "say.h"
+
+#include "clock.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static _Thread_local char my_name[32];
+
+void say_my_name(const char *name)
+{
+    snprintf(my_name, sizeof my_name, "%s", name);
+    /* The kernel keeps at most 15 characters; a longer name is only shortened there. */
+    char short_name[16];
+    snprintf(short_name, sizeof short_name, "%s", name);
+    pthread_setname_np(pthread_self(), short_name);
+}
+
+static void vsay(const char *who, const char *fmt, va_list ap)
+{
+    flockfile(stdout);
+    printf("[%6.3fs] [%s] ", since_start(), who);
+    vprintf(fmt, ap);
+    putchar('\n');
+    fflush(stdout);
+    funlockfile(stdout);
+}
+
+/* An unnamed thread is "main" if it is the process's first thread, else its kernel id. */
+static const char *current_name(char *buf, size_t size)
+{
+    if (my_name[0])
+        return my_name;
+    if (gettid() == getpid())
+        return "main";
+    snprintf(buf, size, "tid-%d", (int)gettid());
+    return buf;
+}
+
+void say(const char *fmt, ...)
+{
+    char buf[32];
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(current_name(buf, sizeof buf), fmt, ap);
+    va_end(ap);
+}
+
+void say_as(const char *who, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(who, fmt, ap);
+    va_end(ap);
+}

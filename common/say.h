@@ -1,0 +1,25 @@
+/*
+ * say.h — one timestamped line per event, so output shows *when* and *who*:
+ *
+ *     [ 0.102s] [worker-1] started
+ *
+ * The time is seconds since the program started; the name is the calling thread's
+ * (set with say_my_name); an unnamed thread shows as "main" or "tid-<id>".
+ *
+ * A line is written and flushed as one unit under stdout's lock, so lines from
+ * different threads never interleave, and text printed with printf before a say()
+ * still appears before it when stdout is a pipe.
+ */
+#ifndef LAB_SAY_H
+#define LAB_SAY_H
+
+/* Print a line as the calling thread. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a line on behalf of `who` (a task, an account, a process...). */
+void say_as(const char *who, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Name the calling thread for say() (and for debuggers: pthread_setname_np). */
+void say_my_name(const char *name);
+
+#endif

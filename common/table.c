@@ -1,0 +1,123 @@
+/* table.c — see table.h. */
+#include "table.h"
+
+#include "check.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_COLUMNS = 16 };
+
+struct table {
+    char **rows; /* each row as its '|'-separated text; rows[0] is the header */
+    int count, capacity;
+};
+
+static void add(struct table *t, char *text)
+{
+    if (t->count == t->capacity) {
+        t->capacity = t->capacity ? 2 * t->capacity : 8;
+        char **grown = realloc(t->rows, (size_t)t->capacity * sizeof *grown);
+        if (!grown)
+            die("out of memory");
+        t->rows = grown;
+    }
+    t->rows[t->count++] = text;
+}
+
+struct table *table_new(const char *header)
+{
+    struct table *t = xcalloc(1, sizeof *t);
+    add(t, xstrdup(header));
+    return t;
+}
+
+void table_row(struct table *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *text = xmalloc((size_t)len + 1);
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    add(t, text);
+}
+
+/* Split a row into cells (pointers into a copy the caller frees); returns the count. */
+static int split(const char *row, char **copy, const char *cells[MAX_COLUMNS])
+{
+    *copy = xstrdup(row);
+    int n = 0;
+    for (char *s = *copy; n < MAX_COLUMNS;) {
+        cells[n++] = s;
+        s = strchr(s, '|');
+        if (!s)
+            break;
+        *s++ = '\0';
+    }
+    return n;
+}
+
+/* "1.23", "-4", "2.00x", "95%", "12 ms": digits first, a short unit at most after. */
+static bool looks_numeric(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return false;
+    while (isdigit((unsigned char)*s) || *s == '.' || *s == ',')
+        s++;
+    return strlen(s) <= 3;
+}
+
+void table_print(const struct table *t)
+{
+    int width[MAX_COLUMNS] = {0}, columns = 0;
+    for (int r = 0; r < t->count; r++) {
+        char *copy;
+        const char *cells[MAX_COLUMNS];
+        int n = split(t->rows[r], &copy, cells);
+        for (int c = 0; c < n; c++) {
+            int w = (int)strlen(cells[c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+        if (n > columns)
+            columns = n;
+        free(copy);
+    }
+    for (int r = 0; r < t->count; r++) {
+        char *copy;
+        const char *cells[MAX_COLUMNS];
+        int n = split(t->rows[r], &copy, cells);
+        for (int c = 0; c < n; c++) {
+            bool right = r > 0 && looks_numeric(cells[c]);
+            printf("%s%*s%s", c ? "  " : "", right ? width[c] : -width[c], cells[c],
+                   c == n - 1 ? "\n" : "");
+        }
+        free(copy);
+        if (r == 0) {
+            for (int c = 0; c < columns; c++) {
+                printf("%s", c ? "  " : "");
+                for (int i = 0; i < width[c]; i++)
+                    putchar('-');
+            }
+            putchar('\n');
+        }
+    }
+    fflush(stdout);
+}
+
+void table_free(struct table *t)
+{
+    for (int r = 0; r < t->count; r++)
+        free(t->rows[r]);
+    free(t->rows);
+    free(t);
+}

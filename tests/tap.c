@@ -1,0 +1,84 @@
+/* tap.c — see tap.h. */
+#include "tap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int tests_run, tests_failed;
+
+static bool report(bool passed, const char *fmt, va_list ap)
+{
+    printf("%sok %d - ", passed ? "" : "not ", ++tests_run);
+    vprintf(fmt, ap);
+    putchar('\n');
+    fflush(stdout);
+    if (!passed)
+        tests_failed++;
+    return passed;
+}
+
+bool ok(bool passed, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(passed, fmt, ap);
+    va_end(ap);
+    return passed;
+}
+
+bool is_long(long got, long want, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(got == want, fmt, ap);
+    va_end(ap);
+    if (got != want)
+        diag("got %ld, expected %ld", got, want);
+    return got == want;
+}
+
+bool is_str(const char *got, const char *want, const char *fmt, ...)
+{
+    bool same = got && want ? strcmp(got, want) == 0 : got == want;
+    va_list ap;
+    va_start(ap, fmt);
+    report(same, fmt, ap);
+    va_end(ap);
+    if (!same)
+        diag("got '%s', expected '%s'", got ? got : "(null)", want ? want : "(null)");
+    return same;
+}
+
+void diag(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("# ");
+    vprintf(fmt, ap);
+    putchar('\n');
+    fflush(stdout);
+    va_end(ap);
+}
+
+int done_testing(void)
+{
+    printf("1..%d\n", tests_run);
+    if (tests_failed)
+        diag("%d of %d checks failed", tests_failed, tests_run);
+    return tests_failed ? 1 : 0;
+}
+
+void require_optional(bool available, const char *what)
+{
+    if (available)
+        return;
+    const char *all = getenv("LAB_REQUIRE_ALL");
+    if (all && strcmp(all, "1") == 0) {
+        printf("Bail out! %s is missing and LAB_REQUIRE_ALL=1\n", what);
+        exit(1);
+    }
+    printf("1..0 # SKIP %s is missing\n", what);
+    exit(0);
+}

@@ -1,0 +1,36 @@
+/*
+ * tap.h — the Test Anything Protocol for the lab's C tests, read by `prove`.
+ *
+ *     int main(void) {
+ *         ok(1 + 1 == 2, "addition works");
+ *         is_long(parse("7"), 7, "parses a number");
+ *         return done_testing();
+ *     }
+ *
+ * Each check prints "ok N - name" or "not ok N - name" and returns whether it
+ * passed; done_testing() prints the plan and returns the exit status (0 if all passed).
+ */
+#ifndef LAB_TAP_H
+#define LAB_TAP_H
+
+#include <stdbool.h>
+
+bool ok(bool passed, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool is_long(long got, long want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool is_str(const char *got, const char *want, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A comment line ("# ...") for the reader of a failing test. */
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print the plan and return the process exit status. */
+int done_testing(void);
+
+/*
+ * For a test that needs something optional (python3, libcurl...): when it is
+ * missing, skip the whole test with the reason and exit, unless LAB_REQUIRE_ALL=1,
+ * where missing is a failure.
+ */
+void require_optional(bool available, const char *what);
+
+#endif

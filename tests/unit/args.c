@@ -1,0 +1,84 @@
+/* Unit tests of common/args: good input is parsed, every kind of bad input is refused. */
+#include "args.h"
+#include "tap.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long threads;
+static double seconds;
+static bool quick;
+static const char *name;
+
+static const struct opt opts[] = {
+    OPT_INT("threads", "N", &threads, 1, 64, "threads"),
+    OPT_DOUBLE("seconds", "S", &seconds, 0.001, 60, "seconds"),
+    OPT_STRING("name", "NAME", &name, "a name"),
+    OPT_QUICK(&quick),
+    OPT_END,
+};
+
+/* Parse a NULL-terminated list of arguments after a fresh reset of the variables. */
+static int parse(char *err, const char *first, ...)
+{
+    threads = 2, seconds = 1.0, quick = false, name = NULL;
+    char *argv[16] = {"prog"};
+    int argc = 1;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 15; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    err[0] = '\0';
+    return args_try_parse(argc, argv, opts, err, 256);
+}
+
+int main(void)
+{
+    char err[256];
+    unsetenv("LAB_QUICK");
+
+    is_long(parse(err, NULL), 0, "no arguments: the defaults stand");
+    is_long(threads, 2, "default --threads kept");
+
+    is_long(parse(err, "--threads", "8", "--seconds=0.5", "--quick", "--name", "x", NULL), 0,
+            "both '--opt value' and '--opt=value' forms");
+    ok(threads == 8 && seconds == 0.5 && quick && strcmp(name, "x") == 0, "values stored");
+
+    is_long(parse(err, "--help", NULL), 1, "--help asks for the usage");
+    is_long(parse(err, "-h", NULL), 1, "-h too");
+
+    is_long(parse(err, "--threads", "0", NULL), -1, "--threads 0 is refused");
+    ok(strstr(err, "out of range (1..64)") != NULL, "with the range in the message: %s", err);
+    is_long(parse(err, "--threads", "abc", NULL), -1, "--threads abc is refused");
+    ok(strstr(err, "'abc' is not a whole number") != NULL, "saying why: %s", err);
+    is_long(parse(err, "--threads", "3x", NULL), -1, "trailing garbage is refused");
+    is_long(parse(err, "--threads", " 3", NULL), -1, "leading blanks are refused");
+    is_long(parse(err, "--threads", "", NULL), -1, "an empty number is refused");
+    is_long(parse(err, "--threads", "99999999999999999999", NULL), -1, "overflow is refused");
+    is_long(parse(err, "--threads", NULL), -1, "a missing value is refused");
+    ok(strstr(err, "needs a value") != NULL, "saying so: %s", err);
+    is_long(parse(err, "--seconds", "-1", NULL), -1, "a negative duration is refused");
+    is_long(parse(err, "--seconds", "nan", NULL), -1, "nan is refused");
+    is_long(parse(err, "--seconds", "inf", NULL), -1, "inf is refused");
+    is_long(parse(err, "--bogus", NULL), -1, "an unknown option is refused");
+    ok(strstr(err, "unknown option '--bogus'") != NULL, "naming it: %s", err);
+    is_long(parse(err, "--thread", "2", NULL), -1, "a prefix of an option is not the option");
+    is_long(parse(err, "stray", NULL), -1, "a stray argument is refused");
+    is_long(parse(err, "--quick=yes", NULL), -1, "a flag takes no value");
+    is_long(parse(err, "--name=", NULL), -1, "an empty string value is refused");
+
+    setenv("LAB_QUICK", "1", 1);
+    parse(err, NULL);
+    ok(quick, "LAB_QUICK=1 sets --quick");
+    unsetenv("LAB_QUICK");
+
+    long l;
+    double d;
+    ok(parse_long("-5", -10, 10, &l) && l == -5, "parse_long accepts a negative in range");
+    ok(!parse_long("11", -10, 10, &l), "parse_long refuses above the range");
+    ok(parse_double("2.5e-3", 0, 1, &d) && d == 2.5e-3, "parse_double accepts exponents");
+    ok(!parse_double("1.5.2", 0, 10, &d), "parse_double refuses garbage");
+    return done_testing();
+}
