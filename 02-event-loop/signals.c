@@ -26,7 +26,7 @@
 enum { WORKERS = 3 };
 
 struct worker {
-    char name[16];
+    char name[32];
     int units;
     struct loop_handle next;
 };
