@@ -93,12 +93,12 @@ int main(int argc, char **argv)
                "future nobody read, a callback's error; not the error that was read.",
                opts);
 
-    run_main("1. No handler installed: the default handler prints the lost error on stderr.",
-             false, false);
+    run_main("1. No handler installed: the default handler prints the lost error on stderr.", false,
+             false);
 
     handled = 0;
-    run_main("2. loop_set_exception_handler(loop, handle_exception): the same lost error.",
-             true, false);
+    run_main("2. loop_set_exception_handler(loop, handle_exception): the same lost error.", true,
+             false);
     int lost = handled;
 
     handled = 0;
@@ -117,8 +117,8 @@ int main(int argc, char **argv)
     loop_close(loop);
     int from_callback = handled;
 
-    printf("\nhandle_exception received: %d lost error, %d read error, %d callback error\n",
-           lost, read_errors, from_callback);
+    printf("\nhandle_exception received: %d lost error, %d read error, %d callback error\n", lost,
+           read_errors, from_callback);
     result_record("error_handler.lost", lost, "count");
     result_record("error_handler.read", read_errors, "count");
     result_record("error_handler.callback", from_callback, "count");

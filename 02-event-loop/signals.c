@@ -88,8 +88,9 @@ int main(int argc, char **argv)
     double delay = 1.0;
     bool quick = false;
     const struct opt opts[] = {
-        OPT_STRING("send", "SIG", &send, "the signal the program sends itself: term, int, or none "
-                                         "(then press Ctrl-C)"),
+        OPT_STRING("send", "SIG", &send,
+                   "the signal the program sends itself: term, int, or none "
+                   "(then press Ctrl-C)"),
         OPT_DOUBLE("seconds", "S", &delay, 0, 3600, "when it sends it"),
         OPT_QUICK(&quick),
         OPT_END,
@@ -98,8 +99,8 @@ int main(int argc, char **argv)
                "SIGINT and SIGTERM delivered into the event loop as ordinary callbacks: the "
                "workers are cancelled, the loop stops, the cleanup runs, exit 0.",
                opts);
-    int signo = strcmp(send, "term") == 0  ? SIGTERM
-                : strcmp(send, "int") == 0 ? SIGINT
+    int signo = strcmp(send, "term") == 0   ? SIGTERM
+                : strcmp(send, "int") == 0  ? SIGINT
                 : strcmp(send, "none") == 0 ? 0
                                             : -1;
     if (signo < 0) {
