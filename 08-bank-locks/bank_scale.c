@@ -20,6 +20,7 @@
 #include "table.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -124,7 +125,7 @@ int main(int argc, char **argv)
         OPT_INT("transfers", "N", &transfers, 1, 100000000, "transfers per thread"),
         OPT_INT("hold-ns", "N", &hold_ns, 0, 1000000000,
                 "nanoseconds of CPU work a transfer does while holding its locks"),
-        OPT_INT("seed", "N", &seed, 0, INT64_MAX, "random seed (the same seed, the same transfers)"),
+        OPT_INT("seed", "N", &seed, 0, INT_MAX, "random seed (the same seed, the same transfers)"),
         OPT_QUICK(&quick),
         OPT_END,
     };
