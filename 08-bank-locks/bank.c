@@ -60,6 +60,8 @@ enum { YIELDS = 8, PAUSE_MIN_NS = 10 * 1000, PAUSE_MAX_NS = 1000 * 1000 };
 
 int lock_within(pthread_mutex_t *m, double seconds)
 {
+    if (seconds < 0)
+        seconds = 0;
     uint64_t deadline = now_ns() + (uint64_t)(seconds * 1e9);
     uint64_t pause = PAUSE_MIN_NS;
     for (int tries = 0;; tries++) {

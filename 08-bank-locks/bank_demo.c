@@ -40,6 +40,8 @@ static void *run_operation(void *arg)
 /* The article's three threads; returns true when the balances are 800 and 900. */
 static bool test_bank_account(struct account *account1, struct account *account2)
 {
+    printf("account 1: ¥%ld, account 2: ¥%ld; three threads start at once\n\n",
+           account1->balance, account2->balance);
     struct operation ops[] = {
         {"Deposit-1", DEPOSIT, account1, NULL, 500, 0},
         {"Withdraw-1", WITHDRAW, account1, NULL, 300, 0},

@@ -78,12 +78,12 @@ static void *transfer_thread(void *arg)
     return NULL;
 }
 
-/* Run the jobs in threads, together or one after the other, and wait for them all. */
-static void run_jobs(struct transfer_job *jobs, int n, bool together)
+/* Run the two jobs in threads, together or one after the other, and wait for both. */
+static void run_pair(struct transfer_job jobs[2], bool together)
 {
     atomic_bool go = false;
     pthread_t threads[2];
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < 2; i++) {
         jobs[i].go = &go;
         CHECK_PT(pthread_create(&threads[i], NULL, transfer_thread, &jobs[i]));
         if (!together) {
@@ -94,7 +94,7 @@ static void run_jobs(struct transfer_job *jobs, int n, bool together)
     }
     if (together) {
         atomic_store(&go, true);
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < 2; i++)
             CHECK_PT(pthread_join(threads[i], NULL));
     }
 }
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 
     printf("1. naive locking (from, then to), one transfer after the other\n");
     jobs[0] = template[0], jobs[1] = template[1];
-    run_jobs(jobs, 2, false);
+    run_pair(jobs, false);
     bool act1_ok = jobs[0].result == BANK_OK && jobs[1].result == BANK_OK;
     printf("both %s: nothing looks wrong. Balances ¥%ld and ¥%ld\n\n",
            act1_ok ? "done" : "NOT done", balance_of(account1), balance_of(account2));
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
     printf("2. naive locking, both at once (each lock waited for at most %.2fs)\n", timeout);
     jobs[0] = template[0], jobs[1] = template[1];
     double act2_start = now_sec();
-    run_jobs(jobs, 2, true);
+    run_pair(jobs, true);
     double act2_seconds = now_sec() - act2_start;
     bool detected = report_deadlock(&jobs[0], &jobs[1]);
     int naive_timeouts = 0;
@@ -196,7 +196,7 @@ int main(int argc, char **argv)
     printf("3. both at once, each taking the lower account id first\n");
     jobs[0] = template[0], jobs[1] = template[1];
     jobs[0].ordered = jobs[1].ordered = true;
-    run_jobs(jobs, 2, true);
+    run_pair(jobs, true);
     int ordered_done = (jobs[0].result == BANK_OK) + (jobs[1].result == BANK_OK);
     long total_after = 0;
     CHECK_BANK(bank_total(bank, &total_after));

@@ -47,10 +47,12 @@ static void *depositor(void *arg)
     while (!atomic_load(&h->go))
         sched_yield();
     for (long i = 0; i < h->iterations; i++) {
+        /* The same read, process, write; with the lock, nobody can write in between. */
         if (h->use_lock)
-            CHECK_BANK(account_deposit(h->account, 1));
-        else
-            deposit_without_lock(h->account, 1, h->gap);
+            CHECK_BANK(account_lock(h->account, BANK_LOCK_TIMEOUT));
+        deposit_without_lock(h->account, 1, h->gap);
+        if (h->use_lock)
+            account_unlock(h->account);
     }
     return NULL;
 }
