@@ -128,7 +128,7 @@ static long balance_of(struct account *a)
 }
 
 /* The article's values; --quick shortens those not given explicitly. */
-static const double WORK = 0.1, QUICK_WORK = 0.05;
+static const double WORK = 0.1, QUICK_WORK = 0.1;
 static const double TIMEOUT = BANK_LOCK_TIMEOUT, QUICK_TIMEOUT = 0.3;
 
 int main(int argc, char **argv)

@@ -24,7 +24,7 @@
  * The article's deposit() with the line `with self._account_lock():` deleted. The
  * processing between the read and the write (the article sleeps there; we burn a
  * little CPU) widens the window in which another deposit is overwritten; with
- * --gap 0 it is a bare `+=`, which loses money too, only less often.
+ * --gap 0 what is left is a bare read-add-write, which loses money too.
  */
 static void deposit_without_lock(struct account *a, long amount, long gap)
 {
