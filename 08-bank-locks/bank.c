@@ -16,14 +16,22 @@
 const char *bank_strerror(int err)
 {
     switch (err) {
-    case BANK_OK: return "ok";
-    case BANK_EAMOUNT: return "金额必须大于 0 (the amount must be positive)";
-    case BANK_ESELF: return "不能转账给自己 (a transfer to the same account)";
-    case BANK_EFUNDS: return "余额不足！ (insufficient funds)";
-    case BANK_ETIMEDOUT: return "无法获取账户锁，操作超时 (a lock was not free in time)";
-    case BANK_ENOACCOUNT: return "no such account";
-    case BANK_EOVERFLOW: return "the balance would overflow";
-    default: return "unknown error";
+    case BANK_OK:
+        return "ok";
+    case BANK_EAMOUNT:
+        return "金额必须大于 0 (the amount must be positive)";
+    case BANK_ESELF:
+        return "不能转账给自己 (a transfer to the same account)";
+    case BANK_EFUNDS:
+        return "余额不足！ (insufficient funds)";
+    case BANK_ETIMEDOUT:
+        return "无法获取账户锁，操作超时 (a lock was not free in time)";
+    case BANK_ENOACCOUNT:
+        return "no such account";
+    case BANK_EOVERFLOW:
+        return "the balance would overflow";
+    default:
+        return "unknown error";
     }
 }
 

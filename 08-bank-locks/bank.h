@@ -52,11 +52,11 @@ struct account {
 const char *bank_strerror(int err);
 
 /* For a call that fails only if the program itself is wrong: die, saying why. */
-#define CHECK_BANK(call)                                                                \
-    do {                                                                                \
-        int bank_err_ = (call);                                                         \
-        if (bank_err_ != BANK_OK)                                                       \
-            die("%s:%d: %s: %s", __FILE__, __LINE__, #call, bank_strerror(bank_err_));  \
+#define CHECK_BANK(call)                                                                           \
+    do {                                                                                           \
+        int bank_err_ = (call);                                                                    \
+        if (bank_err_ != BANK_OK)                                                                  \
+            die("%s:%d: %s: %s", __FILE__, __LINE__, #call, bank_strerror(bank_err_));             \
     } while (0)
 
 void account_init(struct account *a, int id, long balance);

@@ -28,9 +28,15 @@ static void *run_operation(void *arg)
     struct operation *op = arg;
     say_my_name(op->thread_name);
     switch (op->kind) {
-    case DEPOSIT: op->result = account_deposit(op->account, op->amount); break;
-    case WITHDRAW: op->result = account_withdraw(op->account, op->amount); break;
-    case TRANSFER: op->result = account_transfer(op->account, op->other, op->amount); break;
+    case DEPOSIT:
+        op->result = account_deposit(op->account, op->amount);
+        break;
+    case WITHDRAW:
+        op->result = account_withdraw(op->account, op->amount);
+        break;
+    case TRANSFER:
+        op->result = account_transfer(op->account, op->other, op->amount);
+        break;
     }
     if (op->result != BANK_OK)
         say("failed: %s", bank_strerror(op->result));
@@ -40,8 +46,8 @@ static void *run_operation(void *arg)
 /* The article's three threads; returns true when the balances are 800 and 900. */
 static bool test_bank_account(struct account *account1, struct account *account2)
 {
-    printf("account 1: ¥%ld, account 2: ¥%ld; three threads start at once\n\n",
-           account1->balance, account2->balance);
+    printf("account 1: ¥%ld, account 2: ¥%ld; three threads start at once\n\n", account1->balance,
+           account2->balance);
     struct operation ops[] = {
         {"Deposit-1", DEPOSIT, account1, NULL, 500, 0},
         {"Withdraw-1", WITHDRAW, account1, NULL, 300, 0},
@@ -80,10 +86,12 @@ static bool show_errors(struct bank *bank)
     struct account *account1 = bank_find(bank, 1), *account2 = bank_find(bank, 2);
     int right = 0;
     right += expect_error("deposit(account 1, 0)", account_deposit(account1, 0), BANK_EAMOUNT);
-    right += expect_error("withdraw(account 1, -50)", account_withdraw(account1, -50), BANK_EAMOUNT);
+    right +=
+        expect_error("withdraw(account 1, -50)", account_withdraw(account1, -50), BANK_EAMOUNT);
     right += expect_error("transfer(account 1 -> 1, 100)",
                           account_transfer(account1, account1, 100), BANK_ESELF);
-    right += expect_error("withdraw(account 2, 5000)", account_withdraw(account2, 5000), BANK_EFUNDS);
+    right +=
+        expect_error("withdraw(account 2, 5000)", account_withdraw(account2, 5000), BANK_EFUNDS);
     right += expect_error("transfer(account 2 -> 1, 5000)",
                           account_transfer(account2, account1, 5000), BANK_EFUNDS);
     right += expect_error("transfer(account 1 -> 99, 100)", bank_transfer(bank, 1, 99, 100),

@@ -134,8 +134,10 @@ int main(int argc, char **argv)
                "lock, with per-account locks in id order, and with try-lock and back-off.",
                opts);
     if (accounts < 2) {
-        fprintf(stderr, "%s: --accounts 1: no transfer is possible, a transfer needs two "
-                        "different accounts\n", program_invocation_short_name);
+        fprintf(stderr,
+                "%s: --accounts 1: no transfer is possible, a transfer needs two "
+                "different accounts\n",
+                program_invocation_short_name);
         return 2;
     }
     if (quick && transfers == TRANSFERS)
@@ -144,7 +146,8 @@ int main(int argc, char **argv)
 
     enum { BALANCE = 1000 };
     printf("%ld threads x %ld transfers among %ld accounts of ¥%d, each holding its locks "
-           "%ld ns (seed %ld)\n\n", threads, transfers, accounts, BALANCE, hold_ns, seed);
+           "%ld ns (seed %ld)\n\n",
+           threads, transfers, accounts, BALANCE, hold_ns, seed);
     struct table *t = table_new("strategy|transfers/s|vs global_lock|done|refused|timeouts|"
                                 "total before|total after|conserved");
     bool all_right = true;

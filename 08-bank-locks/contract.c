@@ -19,7 +19,9 @@ static bool refuses(transfer_fn *transfer, const char *call, bool self, long amo
     account_destroy(&b);
     bool right = got == want && !moved;
     printf("%-4s %-34s -> %s%s\n", right ? "ok" : "FAIL", call, bank_strerror(got),
-           right ? "" : got != want ? "   (expected another code)" : "   (and money moved)");
+           right         ? ""
+           : got != want ? "   (expected another code)"
+                         : "   (and money moved)");
     return right;
 }
 
@@ -31,8 +33,7 @@ static bool moves_exactly(transfer_fn *transfer)
     int got = transfer(&a, &b, 30);
     bool right = got == BANK_OK && a.balance == 70 && b.balance == 30;
     printf("%-4s %-34s -> %s, balances ¥%ld and ¥%ld (expected ¥70 and ¥30)\n",
-           right ? "ok" : "FAIL", "transfer(a -> b, 30)", bank_strerror(got), a.balance,
-           b.balance);
+           right ? "ok" : "FAIL", "transfer(a -> b, 30)", bank_strerror(got), a.balance, b.balance);
     account_destroy(&a);
     account_destroy(&b);
     return right;
@@ -50,8 +51,8 @@ static bool survives_stress(transfer_fn *transfer, bool quick)
         struct stress_result r;
         stress_run(bank, transfer, &plan, &r);
         bank_free(bank);
-        bool right = r.timeouts == 0 && r.total_after == r.total_before &&
-                     r.lowest_balance >= 0 && r.other_errors == 0 && r.audits_wrong == 0;
+        bool right = r.timeouts == 0 && r.total_after == r.total_before && r.lowest_balance >= 0 &&
+                     r.other_errors == 0 && r.audits_wrong == 0;
         printf("%-4s stress, seed %d: %d threads x %ld transfers among %d accounts: %ld done, "
                "%ld timed out, total ¥%ld -> ¥%ld, lowest balance ¥%ld, %ld of %ld audits "
                "wrong\n",

@@ -111,9 +111,10 @@ static bool report_deadlock(const struct transfer_job *a, const struct transfer_
     const struct transfer_job *pair[] = {a, b};
     for (int i = 0; i < 2; i++) {
         const struct transfer_job *j = pair[i], *other = pair[1 - i];
-        printf("  %s held account %d and waited %.2fs for account %d, held by %s: %s\n",
-               j->name, j->held_id, j->waited, j->wanted_id, other->name,
-               j->result == BANK_ETIMEDOUT ? "gave up (TimeoutError)" : "got it once the other gave up");
+        printf("  %s held account %d and waited %.2fs for account %d, held by %s: %s\n", j->name,
+               j->held_id, j->waited, j->wanted_id, other->name,
+               j->result == BANK_ETIMEDOUT ? "gave up (TimeoutError)"
+                                           : "got it once the other gave up");
     }
     printf("  without a timeout both would wait forever: each waits for a lock the other will\n"
            "  release only after it gets the lock it is waiting for.\n");
@@ -151,9 +152,10 @@ int main(int argc, char **argv)
     if (quick && timeout == TIMEOUT)
         timeout = QUICK_TIMEOUT;
     if (timeout <= work) {
-        fprintf(stderr, "%s: --timeout %.2f must be longer than --work %.2f, or even the "
-                        "ordered transfers would give up\n", program_invocation_short_name,
-                timeout, work);
+        fprintf(stderr,
+                "%s: --timeout %.2f must be longer than --work %.2f, or even the "
+                "ordered transfers would give up\n",
+                program_invocation_short_name, timeout, work);
         return 2;
     }
 

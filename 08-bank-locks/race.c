@@ -28,8 +28,8 @@
  */
 static void deposit_without_lock(struct account *a, long amount, long gap)
 {
-    long balance = a->balance; /* read */
-    burn((uint64_t)gap);       /* process */
+    long balance = a->balance;     /* read */
+    burn((uint64_t)gap);           /* process */
     a->balance = balance + amount; /* write: a deposit made since the read is lost */
 }
 
@@ -116,7 +116,8 @@ int main(int argc, char **argv)
                "is a bug even on the runs where it does not show; run it again.\n");
     else
         printf("\n¥%ld vanished: each lost deposit was overwritten by a thread that had read "
-               "the balance before it.\n", expected - unlocked);
+               "the balance before it.\n",
+               expected - unlocked);
 
     result_record("bank.race.expected", (double)expected, "yuan");
     result_record("bank.race.unlocked", (double)unlocked, "yuan");

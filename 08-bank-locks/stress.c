@@ -102,7 +102,8 @@ void stress_run(struct bank *bank, transfer_fn *transfer, const struct stress_pl
     if (bank->count < 2)
         die("a transfer needs two accounts; the bank has %d", bank->count);
     long threads = plan->threads;
-    struct shared shared = {.bank = bank, .transfer = transfer, .transfers_each = plan->transfers_each};
+    struct shared shared = {
+        .bank = bank, .transfer = transfer, .transfers_each = plan->transfers_each};
     struct worker *workers = xcalloc((size_t)threads, sizeof *workers);
     pthread_t *tids = xcalloc((size_t)threads, sizeof *tids);
     pthread_t auditor;

@@ -33,14 +33,14 @@ struct stress_plan {
 };
 
 struct stress_result {
-    long done;            /* transfers that moved money */
-    long refused;         /* BANK_EFUNDS: not enough money, nothing moved */
-    long timeouts;        /* BANK_ETIMEDOUT */
-    long other_errors;    /* any other code: a transfer between valid accounts must not */
+    long done;         /* transfers that moved money */
+    long refused;      /* BANK_EFUNDS: not enough money, nothing moved */
+    long timeouts;     /* BANK_ETIMEDOUT */
+    long other_errors; /* any other code: a transfer between valid accounts must not */
     long total_before, total_after;
-    long lowest_balance;  /* below zero: an overdraft got through */
-    long audits;          /* totals taken while the transfers ran */
-    long audits_wrong;    /* ...that did not match the total before */
+    long lowest_balance; /* below zero: an overdraft got through */
+    long audits;         /* totals taken while the transfers ran */
+    long audits_wrong;   /* ...that did not match the total before */
     double seconds;
 };
 
