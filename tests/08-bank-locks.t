@@ -75,7 +75,7 @@ for args in "--seed 1" "--seed 2" "--seed 987654321" "--seed 7 --accounts 2 --th
     run $dir/bank_scale --quick $args
     check "bank_scale $args exits 0" [ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
     for s in global_lock per_account trylock; do
-        is "$(result bank.scale.$s.conserved)" 1 "bank_scale $args: $s keeps the total, no timeout, no overdraft"
+        is "$(result bank.scale.$s.correct)" 1 "bank_scale $args: $s keeps the total, no timeout, no overdraft"
     done
 done
 check "bank_scale records throughput per strategy and thread count" \
