@@ -68,8 +68,8 @@ like "$out" 'Transfer-1-to-2 held account 1 and waited .* for account 2, held by
 like "$out" 'Transfer-2-to-1 held account 2 and waited .* for account 1, held by Transfer-1-to-2' \
     "...for both sides of the cycle"
 is "$(result bank.deadlock.ordered_done)" 2 "with ordered locks both transfers complete"
-check "the whole run ends within its bound (4 x 0.1s of work + one timeout, plus slack)" \
-    num_cmp "$(result bank.deadlock.seconds)" '<' "$(awk -v t="$timeout" 'BEGIN { print 0.4 + t + 5 }')"
+check "the whole run ends within its bound (5 x 0.1s of work + one timeout, plus slack)" \
+    num_cmp "$(result bank.deadlock.seconds)" '<' "$(awk -v t="$timeout" 'BEGIN { print 0.5 + t + 5 }')"
 is "$(result bank.deadlock.total_after)" "$(result bank.deadlock.total_before)" "no money lost or made by giving up"
 sanitizer_clean "deadlock: no sanitizer report (it deadlocks, but it does not race)"
 
