@@ -63,8 +63,8 @@ void account_init(struct account *a, int id, long balance);
 void account_destroy(struct account *a);
 
 /*
- * Take `m` within `seconds` (measured on the monotonic clock), or return
- * BANK_ETIMEDOUT. A recursive mutex is taken again at once by its owner.
+ * Take `m` within `seconds` (pthread_mutex_timedlock: a deadline on the wall clock), or
+ * return BANK_ETIMEDOUT. A recursive mutex is taken again at once by its owner.
  */
 int lock_within(pthread_mutex_t *m, double seconds);
 
