@@ -102,7 +102,8 @@ bool future_cancel(struct future *f);
  */
 int future_result(struct future *f, void **result);
 
-/* The error's code, or 0 (asyncio's exception()); counts as retrieved. */
+/* The error's code, 0 for a result, -ECANCELED, -EAGAIN (asyncio's exception()); an
+ * error read this way counts as retrieved. */
 int future_error(struct future *f);
 /* The error's message, or NULL if the future did not end with an error. */
 const char *future_error_message(const struct future *f);

@@ -219,6 +219,7 @@ struct loop_error {
     const char *source;  /* the callback's or future's name, or NULL */
 };
 
+/* The error and its strings live only during the call: copy what you keep. */
 typedef void loop_exception_handler(struct loop *loop, const struct loop_error *error,
                                     void *arg);
 
