@@ -524,6 +524,10 @@ pid_t httpd_spawn(int listen_fd, const struct httpd_options *o)
     prctl(PR_SET_PDEATHSIG, SIGTERM); /* no orphan server if the parent dies */
     if (getppid() != parent)
         exit(1);
+    long limit = fds_raise_limit();
+    if (limit < o->max_connections + 32)
+        fprintf(stderr, "%s: the server may open only %ld fds: it will hold fewer than %ld\n",
+                program_invocation_short_name, limit, o->max_connections);
     struct loop *loop = loop_new();
     struct httpd *s = httpd_start(loop, listen_fd, o);
     loop_add_signal_handler(loop, SIGTERM, stop_loop, NULL);

@@ -288,6 +288,7 @@ pid_t loadgen_spawn(const struct loadgen_options *o)
     prctl(PR_SET_PDEATHSIG, SIGTERM); /* no orphan client if the parent dies */
     if (getppid() != parent)
         exit(1);
+    close_range(3, ~0U, 0); /* the parent's sockets (its listening one) are not the client's */
     struct loop *loop = loop_new();
     static struct loadgen_result r; /* a histogram is 18 KiB: not on the stack */
     int rc = loadgen_run(loop, o, &r);

@@ -51,8 +51,9 @@ int loadgen_run(struct loop *loop, const struct loadgen_options *o, struct loadg
 void loadgen_report(const struct loadgen_options *o, const struct loadgen_result *r);
 
 /*
- * Run the load in a child process (call it before creating a loop in this one): it prints
- * its report and exits 0 when the load is done, 1 if no connection could be made.
+ * Run the load in a child process (call it before creating a loop in this one): it closes
+ * every fd but stdin, stdout and stderr, makes its own loop, prints its report and exits 0
+ * when the load is done, 1 if no connection could be made.
  */
 pid_t loadgen_spawn(const struct loadgen_options *o);
 
