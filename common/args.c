@@ -150,6 +150,17 @@ void args_usage(const char *program, const char *summary, const struct opt *opts
     printf("  %-22s %s\n", "--help", "show this help and exit");
 }
 
+void args_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", program_invocation_short_name);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
 void args_parse(int argc, char **argv, const char *summary, const struct opt *opts)
 {
     char err[256];
