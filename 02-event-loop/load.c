@@ -10,6 +10,7 @@
  */
 #include "args.h"
 #include "check.h"
+#include "fds.h"
 #include "httpd.h"
 #include "loadgen.h"
 #include "loop.h"
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,9 +50,11 @@ int main(int argc, char **argv)
         connections = connections > 10 ? 10 : connections;
     }
     if (seconds == 0 && requests == 0)
-        die("give --seconds or --requests: otherwise the load never ends");
-    if (path[0] != '/')
-        die("--path must start with '/' (got '%s')", path);
+        args_error("give --seconds or --requests: otherwise the load never ends");
+    if (path[0] != '/' || strpbrk(path, " \r\n"))
+        args_error("--path must start with '/' and hold no space or line break (got '%s')", path);
+    if (fds_raise_limit() < connections + 32)
+        die("--connections %ld needs more fds than the limit allows (ulimit -Hn)", connections);
 
     pid_t server = 0;
     if (port == 0) {

@@ -12,6 +12,7 @@
  */
 #include "args.h"
 #include "check.h"
+#include "fds.h"
 #include "httpd.h"
 #include "loadgen.h"
 #include "loop.h"
@@ -68,7 +69,14 @@ int main(int argc, char **argv)
         clients = clients > 10 ? 10 : clients;
     }
     if (clients > 0 && seconds == 0)
-        die("--clients needs --seconds above 0 (how long the load runs)");
+        args_error("--clients needs --seconds above 0 (how long the load runs)");
+
+    /* Every connection is an fd: the usual soft limit of 1024 would cap the server there. */
+    long fd_limit = fds_raise_limit();
+    if (fd_limit < max_connections + 32)
+        fprintf(stderr, "%s: only %ld fds may be open (the hard limit): at most about %ld "
+                "connections will be served, not %ld\n", program_invocation_short_name, fd_limit,
+                fd_limit - 32, max_connections);
 
     int listen_fd = httpd_listen(port, backlog);
     port = httpd_port(listen_fd);
