@@ -82,7 +82,8 @@ int main(int argc, char **argv)
 {
     bool quick = false;
     const struct opt opts[] = {
-        OPT_DOUBLE("seconds", "S", &pause_seconds, 0, 60, "how long hello() waits between its lines"),
+        OPT_DOUBLE("seconds", "S", &pause_seconds, 0, 60,
+                   "how long hello() waits between its lines"),
         OPT_QUICK(&quick),
         OPT_END,
     };
