@@ -13,8 +13,8 @@
  *
  * What each connection may cost is bounded: at most one partial request (request_max
  * bytes: larger is answered 431 or 413) and the responses the client has not read yet;
- * while those wait, the server stops reading from it. An idle connection costs about
- * 150 bytes: requests are read into one buffer shared by all connections and copied
+ * while those wait, the server stops reading from it. An idle connection costs a few
+ * hundred bytes: requests are read into one buffer shared by all connections and copied
  * aside only when one arrives in part. A connection silent for idle_timeout seconds is
  * closed (408 first when it left a request half-sent). After an error response the
  * server stops sending (shutdown), reads and drops what the client still sends, then
@@ -76,12 +76,9 @@ void httpd_close(struct httpd *s);
 pid_t httpd_spawn(int listen_fd, const struct httpd_options *o);
 
 /*
- * Print the server's counters and its CPU time per request (this process's user+sys
- * time since `cpu_start`, from httpd_cpu_seconds), and record them as server.*.
+ * Print the server's counters and its CPU time per request (this process's user and
+ * system time since httpd_start), and record them as server.*.
  */
-void httpd_report(const struct httpd *s, double cpu_start);
-
-/* This process's CPU time (user + system) so far, in seconds. */
-double httpd_cpu_seconds(void);
+void httpd_report(const struct httpd *s);
 
 #endif

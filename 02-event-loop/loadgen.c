@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 enum { WARMUP_MAX_SECONDS = 10 };
@@ -44,14 +43,6 @@ struct loadgen {
 static void on_response(struct client *c, int status, const char *body, size_t body_len,
                         void *arg);
 
-static double own_cpu(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 double loadgen_process_cpu(pid_t pid)
 {
     char path[64], line[1024];
@@ -78,7 +69,7 @@ static void close_window(struct loadgen *g)
     struct loadgen_result *r = g->r;
     r->seconds = g->window_open ? (double)(now_ns() - g->start_ns) / 1e9 : 0;
     r->rps = r->seconds > 0 ? (double)r->answered / r->seconds : 0;
-    r->client_cpu = own_cpu() - g->cpu_start;
+    r->client_cpu = loadgen_process_cpu(getpid()) - g->cpu_start;
     r->server_cpu = -1;
     if (g->o->server_pid && g->server_cpu_start >= 0) {
         double now = loadgen_process_cpu(g->o->server_pid);
@@ -119,7 +110,7 @@ static void open_window(struct loadgen *g)
     }
     g->window_open = true;
     g->start_ns = now_ns();
-    g->cpu_start = own_cpu();
+    g->cpu_start = loadgen_process_cpu(getpid());
     g->server_cpu_start = g->o->server_pid ? loadgen_process_cpu(g->o->server_pid) : -1;
     if (g->o->seconds > 0)
         g->end = loop_call_later(g->loop, g->o->seconds, window_over, g);

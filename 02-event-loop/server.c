@@ -110,7 +110,6 @@ int main(int argc, char **argv)
     if (clients == 0 && seconds > 0)
         loop_call_later(loop, seconds, stop_loop, NULL);
 
-    double cpu_start = httpd_cpu_seconds();
     loop_run_forever(loop);
 
     int status = 0;
@@ -119,7 +118,7 @@ int main(int argc, char **argv)
         while (waitpid(client, &status, 0) == -1 && errno == EINTR)
             ;
     }
-    httpd_report(s, cpu_start);
+    httpd_report(s);
     httpd_close(s);
     loop_close(loop);
     return client && !(WIFEXITED(status) && WEXITSTATUS(status) == 0) ? 1 : 0;
