@@ -119,8 +119,8 @@ static void on_answer(struct client *c, int status, const char *body, size_t len
     } else if (t->phase == AGAIN) {
         t->answered_again += good;
         if (t->answered_again + t->failed == t->n) {
-            say("after holding them %.1f s: %ld of %ld answered again", t->hold,
-                t->answered_again, t->n);
+            say("after holding them %.1f s: %ld of %ld answered again", t->hold, t->answered_again,
+                t->n);
             close_all(t);
         }
     }
@@ -250,8 +250,8 @@ int main(int argc, char **argv)
 
     int listen_fd = httpd_listen(0, 4096);
     struct c10k t = {.port = httpd_port(listen_fd), .n = connections, .pace = pace, .hold = hold};
-    struct httpd_options o = {.max_connections = connections + 16, .idle_timeout = 3600,
-                              .request_max = 8192};
+    struct httpd_options o = {
+        .max_connections = connections + 16, .idle_timeout = 3600, .request_max = 8192};
     pid_t server = httpd_spawn(listen_fd, &o);
     close(listen_fd);
     say("server: pid %ld, one thread, on 127.0.0.1:%d", (long)server, t.port);
@@ -259,8 +259,8 @@ int main(int argc, char **argv)
     t.loop = loop_new();
     t.conns = xcalloc((size_t)connections, sizeof *t.conns);
     t.get_len = (size_t)snprintf(t.get, sizeof t.get, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    t.stats_len = (size_t)snprintf(t.stats, sizeof t.stats,
-                                   "GET /stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    t.stats_len =
+        (size_t)snprintf(t.stats, sizeof t.stats, "GET /stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     t.probe = client_open(t.loop, t.port, on_stats, &t);
     ask_server(&t);
     struct loop_handle limit_timer = loop_call_later(t.loop, 60 + hold, give_up, &t);

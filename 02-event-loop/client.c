@@ -18,9 +18,9 @@ struct client {
     bool connected, dead, writing;
     client_callback *cb;
     void *arg;
-    int early_error;             /* connect() failed at once: reported from the loop */
-    struct loop_handle report;   /* ... by this callback */
-    const char *request;         /* the request being sent, or NULL */
+    int early_error;           /* connect() failed at once: reported from the loop */
+    struct loop_handle report; /* ... by this callback */
+    const char *request;       /* the request being sent, or NULL */
     size_t request_len, request_sent;
     size_t in_len;
     char in[CLIENT_RESPONSE_MAX];
@@ -56,8 +56,8 @@ static void want_write(struct client *c, bool on)
 
 static void send_request(struct client *c)
 {
-    ssize_t n = send(c->fd, c->request + c->request_sent, c->request_len - c->request_sent,
-                     MSG_NOSIGNAL);
+    ssize_t n =
+        send(c->fd, c->request + c->request_sent, c->request_len - c->request_sent, MSG_NOSIGNAL);
     if (n == -1) {
         if (errno == EAGAIN || errno == EINTR)
             want_write(c, true);
@@ -78,7 +78,8 @@ struct client *client_open(struct loop *loop, int port, client_callback *cb, voi
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c->fd == -1)
         die_errno(errno, "socket");
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) == 0) {
         c->connected = true;

@@ -1,4 +1,4 @@
-/* httpd.c — see httpd.h. Read it in the order things happen: accept, read, answer, send, close. */
+/* httpd.c — see httpd.h. Read it in the order things happen: accept, read, answer, send. */
 #include "httpd.h"
 
 #include "check.h"
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 enum {
-    ACCEPT_BATCH = 64,     /* accepts per wake-up: a storm of new connections cannot starve old ones */
+    ACCEPT_BATCH = 64,     /* accepts per wake-up: a storm cannot starve open connections */
     OUT_BATCH = 16 * 1024, /* responses gathered for one send() (pipelined requests) */
     RESPONSE_MAX = 512,    /* the largest response this server writes */
 };
@@ -30,8 +30,8 @@ static const char HELLO[] = "Hello, World!\n";
 struct conn {
     struct httpd *srv;
     int fd;
-    bool closing;  /* the last response is queued: stop sending once it is sent */
-    bool draining; /* stopped sending: reading and dropping until the client closes */
+    bool closing;               /* the last response is queued: stop sending once it is sent */
+    bool draining;              /* stopped sending: reading and dropping until the client closes */
     struct conn *older, *newer; /* the server's list, least recently active first */
     uint64_t active_ns;         /* loop time of the last progress */
     struct http_parser parser;
@@ -49,7 +49,7 @@ struct httpd {
     struct loop_handle sweep, retry;
     struct conn *oldest, *newest;
     struct httpd_stats stats;
-    struct rusage cpu_at_start; /* the report counts CPU time from httpd_start on */
+    struct rusage cpu_at_start;  /* the report counts CPU time from httpd_start on */
     char hello[2][RESPONSE_MAX]; /* GET / is answered with these bytes: [0] close, [1] keep */
     size_t hello_len[2];
     char *in_buf; /* every connection reads here first (request_max bytes) */
@@ -232,8 +232,7 @@ static size_t answer(struct conn *c, const struct http_request *req, char *out)
  * until one is incomplete, the connection is closing, or the buffer is full (*full).
  * Returns the bytes of responses; *used is how many request bytes they answered.
  */
-static size_t answer_requests(struct conn *c, const char *buf, size_t len, size_t *used,
-                              bool *full)
+static size_t answer_requests(struct conn *c, const char *buf, size_t len, size_t *used, bool *full)
 {
     struct httpd *s = c->srv;
     size_t out_len = 0;
@@ -245,8 +244,7 @@ static size_t answer_requests(struct conn *c, const char *buf, size_t len, size_
             break;
         }
         struct http_request req;
-        long n = http_parse_request(&c->parser, buf + *used, len - *used, s->opt.request_max,
-                                    &req);
+        long n = http_parse_request(&c->parser, buf + *used, len - *used, s->opt.request_max, &req);
         if (n == 0)
             break;
         if (n < 0) {
@@ -423,7 +421,8 @@ int httpd_listen(long port, long backlog)
     CHECK_SYS(fd);
     int one = 1; /* restart at once on the same port, despite connections in TIME_WAIT */
     CHECK_SYS(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == -1)
         die_errno(errno, "cannot listen on 127.0.0.1:%ld", port);

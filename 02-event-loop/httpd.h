@@ -41,7 +41,10 @@ struct httpd_options {
     size_t request_max;   /* bytes of one request, head and body */
 };
 
-#define HTTPD_DEFAULTS {.max_connections = 10000, .idle_timeout = 60, .request_max = 8192}
+#define HTTPD_DEFAULTS                                                                             \
+    {                                                                                              \
+        .max_connections = 10000, .idle_timeout = 60, .request_max = 8192                          \
+    }
 
 struct httpd_stats {
     uint64_t accepted, requests; /* connections accepted, responses sent */

@@ -68,13 +68,16 @@ int main(int argc, char **argv)
     } else {
         printf("measuring 127.0.0.1:%ld%s\n", port, pid ? "" : " (give --pid for its CPU time)");
     }
-    printf("%ld connections, %s\n", connections, requests ? "until the requests are answered"
-                                                          : "for the window's seconds");
+    printf("%ld connections, %s\n", connections,
+           requests ? "until the requests are answered" : "for the window's seconds");
     fflush(stdout);
 
-    struct loadgen_options o = {.port = (int)port, .connections = connections,
-                                .seconds = requests ? 0 : seconds, .requests = requests,
-                                .path = path, .server_pid = (pid_t)pid};
+    struct loadgen_options o = {.port = (int)port,
+                                .connections = connections,
+                                .seconds = requests ? 0 : seconds,
+                                .requests = requests,
+                                .path = path,
+                                .server_pid = (pid_t)pid};
     static struct loadgen_result r;
     struct loop *loop = loop_new();
     int rc = loadgen_run(loop, &o, &r);

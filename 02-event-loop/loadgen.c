@@ -20,9 +20,9 @@ enum { WARMUP_MAX_SECONDS = 10 };
 struct slot {
     struct loadgen *g;
     struct client *c;
-    bool ready;        /* answered its first request */
-    bool useful;       /* this connection answered something: worth reopening if it breaks */
-    bool outstanding;  /* a request of the window is out */
+    bool ready;       /* answered its first request */
+    bool useful;      /* this connection answered something: worth reopening if it breaks */
+    bool outstanding; /* a request of the window is out */
     uint64_t sent_ns;
 };
 
@@ -40,8 +40,7 @@ struct loadgen {
     size_t request_len;
 };
 
-static void on_response(struct client *c, int status, const char *body, size_t body_len,
-                        void *arg);
+static void on_response(struct client *c, int status, const char *body, size_t body_len, void *arg);
 
 double loadgen_process_cpu(pid_t pid)
 {
@@ -56,8 +55,8 @@ double loadgen_process_cpu(pid_t pid)
     /* The name in parentheses may hold spaces: the fields that follow start after the last ')'. */
     char *p = strrchr(line, ')');
     unsigned long utime, stime;
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
-                     &stime) != 2)
+    if (!p ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
         return -1;
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -159,8 +158,7 @@ static void replace(struct slot *s, bool failed)
     }
 }
 
-static void on_response(struct client *c, int status, const char *body, size_t body_len,
-                        void *arg)
+static void on_response(struct client *c, int status, const char *body, size_t body_len, void *arg)
 {
     (void)c, (void)body, (void)body_len;
     struct slot *s = arg;
@@ -210,13 +208,13 @@ static void warmup_over(struct loop *loop, void *arg)
 
 int loadgen_run(struct loop *loop, const struct loadgen_options *o, struct loadgen_result *r)
 {
-    struct loadgen g = {.loop = loop, .o = o, .r = r, .warming = o->connections,
-                        .alive = o->connections};
+    struct loadgen g = {
+        .loop = loop, .o = o, .r = r, .warming = o->connections, .alive = o->connections};
     memset(r, 0, sizeof *r);
     latency_init(&r->latency);
-    g.request_len = (size_t)snprintf(g.request, sizeof g.request,
-                                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", o->path,
-                                     o->port);
+    g.request_len =
+        (size_t)snprintf(g.request, sizeof g.request,
+                         "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", o->path, o->port);
     g.slots = xcalloc((size_t)o->connections, sizeof *g.slots);
     loop_add_signal_handler(loop, SIGINT, on_interrupt, &g);
     loop_add_signal_handler(loop, SIGTERM, on_interrupt, &g);

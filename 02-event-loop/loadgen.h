@@ -22,12 +22,12 @@
 struct loop;
 
 struct loadgen_options {
-    int port;          /* on 127.0.0.1 */
-    long connections;  /* kept open and busy at once */
-    double seconds;    /* the window's length (0: until `requests` are answered) */
-    long requests;     /* answered in the window (0: until `seconds` have passed) */
-    const char *path;  /* what each request asks for ("/") */
-    pid_t server_pid;  /* 0 if unknown */
+    int port;         /* on 127.0.0.1 */
+    long connections; /* kept open and busy at once */
+    double seconds;   /* the window's length (0: until `requests` are answered) */
+    long requests;    /* answered in the window (0: until `seconds` have passed) */
+    const char *path; /* what each request asks for ("/") */
+    pid_t server_pid; /* 0 if unknown */
 };
 
 struct loadgen_result {

@@ -74,9 +74,10 @@ int main(int argc, char **argv)
     /* Every connection is an fd: the usual soft limit of 1024 would cap the server there. */
     long fd_limit = fds_raise_limit();
     if (fd_limit < max_connections + 32)
-        fprintf(stderr, "%s: only %ld fds may be open (the hard limit): at most about %ld "
-                "connections will be served, not %ld\n", program_invocation_short_name, fd_limit,
-                fd_limit - 32, max_connections);
+        fprintf(stderr,
+                "%s: only %ld fds may be open (the hard limit): at most about %ld "
+                "connections will be served, not %ld\n",
+                program_invocation_short_name, fd_limit, fd_limit - 32, max_connections);
 
     int listen_fd = httpd_listen(port, backlog);
     port = httpd_port(listen_fd);
@@ -94,14 +95,14 @@ int main(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &chld, &old);
     pid_t client = 0;
     if (clients > 0) {
-        struct loadgen_options lo = {.port = (int)port, .connections = clients,
-                                     .seconds = seconds, .path = "/"};
+        struct loadgen_options lo = {
+            .port = (int)port, .connections = clients, .seconds = seconds, .path = "/"};
         client = loadgen_spawn(&lo); /* before the loop exists: the child makes its own */
     }
 
     struct loop *loop = loop_new();
-    struct httpd_options o = {.max_connections = max_connections, .idle_timeout = idle_timeout,
-                              .request_max = 8192};
+    struct httpd_options o = {
+        .max_connections = max_connections, .idle_timeout = idle_timeout, .request_max = 8192};
     struct httpd *s = httpd_start(loop, listen_fd, &o);
     loop_add_signal_handler(loop, SIGINT, stop_loop, NULL);
     loop_add_signal_handler(loop, SIGTERM, stop_loop, NULL);

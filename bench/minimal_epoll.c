@@ -48,7 +48,8 @@ static int listen_on(long port, long backlog)
     CHECK_SYS(fd);
     int one = 1;
     CHECK_SYS(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     CHECK_SYS(bind(fd, (struct sockaddr *)&addr, sizeof addr));
     CHECK_SYS(listen(fd, (int)backlog));

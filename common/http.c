@@ -178,8 +178,7 @@ static int apply_headers(struct http_request *req, size_t *content_length)
 }
 
 /* Find the end of the head, checking the request line as soon as it is complete. */
-static int scan_head(struct http_parser *p, const char *buf, size_t limit,
-                     struct http_request *req)
+static int scan_head(struct http_parser *p, const char *buf, size_t limit, struct http_request *req)
 {
     while (p->head_end == 0 && p->scanned < limit) {
         const char *nl = memchr(buf + p->scanned, '\n', limit - p->scanned);

@@ -44,11 +44,11 @@ struct http_header {
 struct http_request {
     const char *method, *target;
     size_t method_len, target_len;
-    int minor_version;          /* HTTP/1.0 or HTTP/1.1 */
-    bool keep_alive;            /* the connection may carry another request after this one */
+    int minor_version; /* HTTP/1.0 or HTTP/1.1 */
+    bool keep_alive;   /* the connection may carry another request after this one */
     size_t header_count;
     struct http_header headers[HTTP_MAX_HEADERS];
-    const char *body;           /* Content-Length bytes, or NULL and 0 */
+    const char *body; /* Content-Length bytes, or NULL and 0 */
     size_t body_len;
 };
 

@@ -54,8 +54,7 @@ static void test_simple_get(void)
     struct http_request req;
     long n = parse_whole(text, strlen(text), MAX, &req);
     is_long(n, (long)strlen(text), "a whole GET takes all its bytes");
-    ok(http_method_is(&req, "GET") && http_target_is(&req, "/index.html?q=1"),
-       "method and target");
+    ok(http_method_is(&req, "GET") && http_target_is(&req, "/index.html?q=1"), "method and target");
     is_long(req.minor_version, 1, "HTTP/1.1");
     ok(req.keep_alive, "HTTP/1.1 keeps the connection by default");
     is_long((long)req.header_count, 3, "three headers");
@@ -159,8 +158,7 @@ static void test_bad_requests(void)
          "a length beyond any size_t"},
         {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n", -413,
          "a body that would not fit in max, refused before it arrives"},
-        {"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", -501,
-         "a chunked body"},
+        {"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", -501, "a chunked body"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct bad_case *c = &cases[i];
@@ -272,8 +270,8 @@ static void test_format(void)
     }
     ok(all_refused, "every buffer one byte too small or smaller: 0, and no overflow (ASan)");
     char *exact = malloc(need);
-    is_long((long)http_format_response(exact, need, 404, "text/plain", "no", 2, true),
-            (long)need, "a buffer of exactly the size fits");
+    is_long((long)http_format_response(exact, need, 404, "text/plain", "no", 2, true), (long)need,
+            "a buffer of exactly the size fits");
     free(exact);
 
     n = http_format_head(out, sizeof out, 200, NULL, 1234567890, true, NULL);

@@ -32,7 +32,8 @@ int main(void)
 
     for (uint64_t v = 1; v <= 100; v++)
         latency_add(&h, v);
-    is_long((long)latency_percentile(&h, 50), 50, "1..100: the median is 50 (small values are exact)");
+    is_long((long)latency_percentile(&h, 50), 50,
+            "1..100: the median is 50 (small values are exact)");
     is_long((long)latency_percentile(&h, 99), 99, "p99 is 99");
     is_long((long)latency_percentile(&h, 100), 100, "p100 is the maximum");
     ok(fabs(latency_mean(&h) - 50.5) < 1e-9, "the mean is exact");
