@@ -6,6 +6,7 @@ server must hold exactly the fds it held at the start. Prints TAP.
 
     python3 tests/http_faults.py BUILD-DIR
 """
+import atexit
 import os
 import select
 import signal
@@ -33,11 +34,14 @@ def ok(passed, description, detail=""):
 
 
 class Server:
+    started = []  # killed at exit, whatever happens to the test
+
     def __init__(self, build, *options):
         self.proc = subprocess.Popen(
             [os.path.join(build, "02-event-loop", "server"), "--port", "0", "--clients", "0",
              "--seconds", "0", *options],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        Server.started.append(self.proc)
         line = self.proc.stdout.readline()
         self.port = int(line.split("127.0.0.1:")[1].split(",")[0])
 
@@ -289,5 +293,13 @@ def main():
     return 1 if failed else 0
 
 
+def kill_servers():
+    for proc in Server.started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 if __name__ == "__main__":
+    atexit.register(kill_servers)
     sys.exit(main())
