@@ -210,6 +210,38 @@ def test_disconnect_mid_response(server, bystander):
        "two clients gone mid-response (one reset, one closed): the bystander is still served")
 
 
+def server_rss_kib(port):
+    s = connect(port)
+    s.sendall(b"GET /stats HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+    _, _, body = read_response(s)
+    s.close()
+    return int(body.split(b'"rss_kib":')[1].split(b"}")[0])
+
+
+def test_backpressure(server, bystander):
+    """A client that pipelines requests and never reads: the server must stop reading."""
+    before = server_rss_kib(server.port)
+    s = connect(server.port)
+    s.setblocking(False)
+    flood, sent, cap = GET * 2000, 0, 256 * 1024 * 1024
+    deadline = time.monotonic() + TIMEOUT
+    while sent < cap and time.monotonic() < deadline:
+        try:
+            sent += s.send(flood)
+        except BlockingIOError:
+            # Full: wait a little in case the server is only slow, then look again.
+            if not select.select([], [s], [], 0.5)[1]:
+                break
+    after = server_rss_kib(server.port)
+    ok(sent < cap, "the flood stops: the server stopped reading a client that does not read",
+       f"sent {sent} bytes")
+    ok(after - before < 4096, "and the server's memory did not grow with it",
+       f"{before} KiB -> {after} KiB after {sent} bytes sent")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    ok(bystander_served(bystander), "the bystander is still served")
+
+
 def test_storm(server, bystander, total=10000, batch=500):
     opened, served = 0, True
     while opened < total:
@@ -277,7 +309,7 @@ def main():
     fds_before = server.fds()
 
     for test in (test_protocol, test_megabyte_without_newline, test_garbage,
-                 test_disconnect_mid_response, test_storm):
+                 test_disconnect_mid_response, test_backpressure, test_storm):
         run(test, server, bystander)
 
     fds_after = wait_for_fds(server, fds_before)
