@@ -51,6 +51,13 @@ is "$(result c10k.server_fds_leaked)" 0 "and the server leaks no fd"
 check "an idle connection costs the server under 2 KiB of its own memory" \
     num_cmp "$(result c10k.server_bytes_per_conn)" "<" 2048
 
+# The same on the loop's poll() backend.
+export LAB_LOOP_BACKEND=poll
+run $dir/c10k --quick
+is "$(result c10k.connections)+$(result c10k.server_fds_leaked)" "1000+0" \
+    "c10k --quick on the poll() backend: 1000 held, no fd leaked"
+unset LAB_LOOP_BACKEND
+
 # Options: a bad value or a contradiction is one line and exit 2.
 for bad in "server --max-connections 0" "server --backlog abc" "server --idle-timeout 0" \
     "server --port 65536" "server --clients 5 --seconds 0" "load --connections 0" \
