@@ -3,17 +3,21 @@
  * chapter's load client and C10K. One request at a time (no pipelining, like wrk and
  * most browsers): send it, wait for the whole response, hand it to a callback.
  *
+ *     static void on_response(struct client *c, int status, const char *body, size_t len,
+ *                             void *arg)
+ *     {
+ *         ...                       // then client_request(c, ...) again, or client_close(c)
+ *     }
  *     struct client *c = client_open(loop, port, on_response, arg);
- *     client_request(c, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", len);   // may be
- *     ...                                                                // called at once:
- *     void on_response(struct client *c, int status, size_t body_len, void *arg)  // sent once
- *     { ... client_request(c, ...) again, or client_close(c) ... }              // connected
+ *     client_request(c, request, strlen(request));   // sent as soon as it is connected
  *
  * The connection is made in the background (a non-blocking connect, finished when the
  * socket becomes writable). A failure of any kind — connect refused, reset, a response
  * that is not HTTP — arrives as the callback with a negative errno-style status; after
- * that the connection is dead and only client_close() may be called. So may it be after
- * a response with "Connection: close". Responses must fit in CLIENT_RESPONSE_MAX bytes.
+ * that the connection is dead and only client_close() may be called; the same holds after
+ * a response that said "Connection: close". A response must fit in CLIENT_RESPONSE_MAX
+ * bytes and carry its Content-Length (so HEAD, whose answer has none of the body it
+ * announces, is not for this client).
  */
 #ifndef CLIENT_H
 #define CLIENT_H
