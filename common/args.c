@@ -152,12 +152,12 @@ void args_usage(const char *program, const char *summary, const struct opt *opts
 
 void args_error(const char *fmt, ...)
 {
+    char message[512];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", program_invocation_short_name);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "%s: %s\n", program_invocation_short_name, message); /* one write */
     exit(2);
 }
 

@@ -95,8 +95,10 @@ int main(void)
         }
         close(pipefd[1]);
         char said[256] = "";
-        ssize_t n = read(pipefd[0], said, sizeof said - 1);
-        said[n > 0 ? n : 0] = '\0';
+        size_t len = 0;
+        for (ssize_t n; (n = read(pipefd[0], said + len, sizeof said - 1 - len)) > 0;)
+            len += (size_t)n;
+        said[len] = '\0';
         close(pipefd[0]);
         int status = 0;
         waitpid(pid, &status, 0);
