@@ -89,7 +89,7 @@ for s in $servers02; do
 done
 for s in $servers02; do
     row_value "server.rps.$s" "$(server02_median "$s" 2)" "req/s" "$(claim_of "$s")" \
-        "100 connections, one client thread: C servers are client-bound here"
+        "100 connections; client and server share 2 cores, so compare CPU per request"
 done
 
 lab02=$(server02_median lab 1)
