@@ -51,6 +51,12 @@ is "$(result c10k.server_fds_leaked)" 0 "and the server leaks no fd"
 check "an idle connection costs the server under 2 KiB of its own memory" \
     num_cmp "$(result c10k.server_bytes_per_conn)" "<" 2048
 
+# A hard fd limit too low for the connections asked for: said in one line, exit 1.
+out=$( (ulimit -Sn 256 && ulimit -Hn 256 && "$LAB_BUILD/$dir/c10k" --quick) 2>&1 </dev/null)
+rc=$?
+is "$rc" 1 "c10k under a hard fd limit of 256: exit 1"
+like "$out" 'needs 1064 fds but the limit is 256' "saying what it needs and what it may have"
+
 # The same on the loop's poll() backend.
 export LAB_LOOP_BACKEND=poll
 run $dir/c10k --quick
