@@ -87,7 +87,7 @@ static void window_over(struct loop *loop, void *arg)
     close_window(arg);
 }
 
-static void issue(struct slot *s)
+static void send_next(struct slot *s)
 {
     struct loadgen *g = s->g;
     if (!g->window_open || (g->o->requests && g->issued == (uint64_t)g->o->requests))
@@ -116,7 +116,7 @@ static void open_window(struct loadgen *g)
     for (long i = 0; i < g->o->connections; i++) {
         struct slot *s = &g->slots[i];
         if (s->ready && s->c && !s->outstanding && !client_is_dead(s->c))
-            issue(s);
+            send_next(s);
     }
 }
 
@@ -128,7 +128,7 @@ static void open_slot(struct slot *s)
     if (!s->ready) /* the warm-up request */
         client_request(s->c, g->request, g->request_len);
     else
-        issue(s);
+        send_next(s);
 }
 
 /* A connection failed or was closed by the server: reopen it if it ever worked. */
@@ -188,7 +188,7 @@ static void on_response(struct client *c, int status, const char *body, size_t b
     if (client_is_dead(s->c)) /* the server said "Connection: close" */
         replace(s, false);
     else
-        issue(s); /* nothing while the window is not open yet */
+        send_next(s); /* nothing while the window is not open yet */
     if (warming_up && --g->warming == 0)
         open_window(g);
 }
