@@ -26,7 +26,9 @@
  *     }
  *
  * Not supported (and refused as the RFC asks): chunked request bodies (501), HTTP/2 or
- * HTTP/0.9 (505), obsolete header line folding (400).
+ * HTTP/0.9 (505), obsolete header line folding (400). Responses carry no Date header
+ * (RFC 9110 wants one from a server with a clock): the lab's responses stay the same
+ * bytes every time, so a server can format one once and the bench compares like with like.
  */
 #ifndef LAB_HTTP_H
 #define LAB_HTTP_H
