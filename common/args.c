@@ -166,6 +166,17 @@ void args_usage(const char *program, const char *summary, const struct opt *opts
     printf("  %-22s %s\n", "--help", "show this help and exit");
 }
 
+void args_error(const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", program_invocation_short_name, message); /* one write */
+    exit(2);
+}
+
 void args_parse(int argc, char **argv, const char *summary, const struct opt *opts)
 {
     char err[256];

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdnoreturn.h>
 
 enum opt_kind { OPT_KIND_END, OPT_KIND_FLAG, OPT_KIND_INT, OPT_KIND_DOUBLE, OPT_KIND_STRING };
 
@@ -49,6 +50,12 @@ struct opt {
 
 /* Parse argv or exit: 0 after --help, 2 after printing "program: what is wrong". */
 void args_parse(int argc, char **argv, const char *summary, const struct opt *opts);
+
+/*
+ * For what the table cannot check (options that contradict each other, a value of the
+ * wrong shape): print "program: message" in one line, as args_parse does, and exit 2.
+ */
+noreturn void args_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The same without exiting, for tests: returns 0 when parsed, 1 when help was asked
