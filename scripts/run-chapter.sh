@@ -16,9 +16,12 @@ if [ -z "$dir" ]; then
     exit 1
 fi
 
+bold= plain=
+if [ -t 1 ]; then bold=$(printf '\033[1m') plain=$(printf '\033[0m'); fi
+
 # PROGRAMS: one program per line, "name  banner"; blank lines and # comments ignored.
 grep -v -e '^#' -e '^[[:space:]]*$' "$dir/PROGRAMS" | while read -r prog banner; do
-    printf '\n\033[1m==> %s — %s\033[0m\n$ %s\n\n' "$prog" "$banner" "$build/$dir/$prog"
+    printf '\n%s==> %s — %s%s\n$ %s\n\n' "$bold" "$prog" "$banner" "$plain" "$build/$dir/$prog"
     "$build/$dir/$prog" </dev/null
 done
 printf '\nChapter %s done. Read %s/README.md next, then try: make exercise-%s\n' "$num" "$dir" "${num#0}"
