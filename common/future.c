@@ -1,0 +1,224 @@
+/* future.c — asyncio.Future in C, with reference counting. See future.h. */
+#include "future.h"
+
+#include "check.h"
+#include "loop_private.h" /* loop_future_born/died: the loop counts its live futures */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct future *future_new_extended(struct loop *loop, size_t size, future_destroy *destroy)
+{
+    if (size < sizeof(struct future))
+        die("future_new_extended: %zu bytes cannot hold a struct future", size);
+    struct future *f = xcalloc(1, size);
+    f->loop = loop;
+    f->refs = 1;
+    f->state = FUTURE_PENDING;
+    f->name = "future";
+    f->destroy = destroy;
+    loop_future_born(loop);
+    return f;
+}
+
+struct future *future_new(struct loop *loop)
+{
+    return future_new_extended(loop, sizeof(struct future), NULL);
+}
+
+struct future *future_ref(struct future *f)
+{
+    f->refs++;
+    return f;
+}
+
+void future_unref(struct future *f)
+{
+    if (f->refs == 0)
+        die("future_unref: %s released more times than it was referenced", f->name);
+    if (--f->refs > 0)
+        return;
+    if (f->state == FUTURE_ERROR && !f->error_retrieved) {
+        /* Nobody can ever read this error now: say so, as asyncio does when it collects one. */
+        struct loop_error e = {
+            .message = "Future exception was never retrieved",
+            .code = f->error_code,
+            .detail = f->error_message,
+            .source = f->name,
+        };
+        loop_call_exception_handler(f->loop, &e);
+    }
+    if (f->destroy)
+        f->destroy(f);
+    struct loop *loop = f->loop;
+    free(f->callbacks);
+    free(f->error_message);
+    free(f);
+    loop_future_died(loop);
+}
+
+void future_set_name(struct future *f, const char *name)
+{
+    f->name = name;
+}
+
+const char *future_name(const struct future *f)
+{
+    return f->name;
+}
+
+struct loop *future_loop(const struct future *f)
+{
+    return f->loop;
+}
+
+enum future_state future_state(const struct future *f)
+{
+    return f->state;
+}
+
+bool future_done(const struct future *f)
+{
+    return f->state != FUTURE_PENDING;
+}
+
+bool future_cancelled(const struct future *f)
+{
+    return f->state == FUTURE_CANCELLED;
+}
+
+/* ---- done callbacks: each one scheduled on the loop, holding a reference ---- */
+
+struct scheduled_callback {
+    struct future *future;
+    future_callback *fn;
+    void *arg;
+};
+
+static void run_done_callback(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct scheduled_callback *c = arg;
+    c->fn(c->future, c->arg);
+    future_unref(c->future);
+    free(c);
+}
+
+/* loop_close dropped it without running it: give back the reference all the same. */
+static void drop_done_callback(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct scheduled_callback *c = arg;
+    future_unref(c->future);
+    free(c);
+}
+
+static void schedule(struct future *f, const struct future_done_callback *cb)
+{
+    struct scheduled_callback *c = xmalloc(sizeof *c);
+    *c = (struct scheduled_callback){future_ref(f), cb->fn, cb->arg};
+    struct loop_handle h = loop_call_soon_named(f->loop, cb->name, run_done_callback, c);
+    loop_handle_on_drop(f->loop, h, drop_done_callback);
+}
+
+static int finish(struct future *f, enum future_state state)
+{
+    if (f->state != FUTURE_PENDING)
+        return -EINVAL;
+    f->state = state;
+    for (size_t i = 0; i < f->ncallbacks; i++)
+        schedule(f, &f->callbacks[i]);
+    f->ncallbacks = 0;
+    return 0;
+}
+
+void future_add_done_callback_named(struct future *f, const char *name, future_callback *fn,
+                                    void *arg)
+{
+    struct future_done_callback cb = {fn, arg, name};
+    if (future_done(f)) {
+        schedule(f, &cb);
+        return;
+    }
+    if (f->ncallbacks == f->callbacks_cap) {
+        f->callbacks_cap = f->callbacks_cap ? 2 * f->callbacks_cap : 4;
+        f->callbacks = realloc(f->callbacks, f->callbacks_cap * sizeof *f->callbacks);
+        if (!f->callbacks)
+            die("future_add_done_callback: out of memory");
+    }
+    f->callbacks[f->ncallbacks++] = cb;
+}
+
+size_t future_remove_done_callback(struct future *f, future_callback *fn, void *arg)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < f->ncallbacks; i++)
+        if (f->callbacks[i].fn != fn || f->callbacks[i].arg != arg)
+            f->callbacks[kept++] = f->callbacks[i];
+    size_t removed = f->ncallbacks - kept;
+    f->ncallbacks = kept;
+    return removed;
+}
+
+/* ---- ending a future, and reading how it ended ---- */
+
+int future_set_result(struct future *f, void *result)
+{
+    if (future_done(f))
+        return -EINVAL;
+    f->result = result;
+    return finish(f, FUTURE_RESULT);
+}
+
+int future_set_error(struct future *f, int code, const char *fmt, ...)
+{
+    if (code >= 0)
+        die("future_set_error: the code must be negative (-EIO, -ETIMEDOUT...), not %d", code);
+    if (future_done(f))
+        return -EINVAL;
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    f->error_message = xmalloc((size_t)len + 1);
+    va_start(ap, fmt);
+    vsnprintf(f->error_message, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    f->error_code = code;
+    return finish(f, FUTURE_ERROR);
+}
+
+bool future_cancel(struct future *f)
+{
+    return finish(f, FUTURE_CANCELLED) == 0;
+}
+
+int future_result(struct future *f, void **result)
+{
+    switch (f->state) {
+    case FUTURE_PENDING:
+        return -EAGAIN;
+    case FUTURE_RESULT:
+        if (result)
+            *result = f->result;
+        return 0;
+    case FUTURE_ERROR:
+        f->error_retrieved = true;
+        return f->error_code;
+    case FUTURE_CANCELLED:
+        break;
+    }
+    return -ECANCELED;
+}
+
+int future_error(struct future *f)
+{
+    return f->state == FUTURE_RESULT ? 0 : future_result(f, NULL);
+}
+
+const char *future_error_message(const struct future *f)
+{
+    return f->state == FUTURE_ERROR ? f->error_message : NULL;
+}

@@ -1,0 +1,533 @@
+/*
+ * loop.c — the heart of the event loop: handles, the ready queue, timers, and one
+ * iteration (loop_run_once), which everything else only repeats. See loop.h.
+ */
+#include "loop_private.h"
+
+#include "args.h"
+#include "check.h"
+#include "clock.h"
+#include "future.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local struct loop *running_loop;
+
+/* ---- slots and handles ---- */
+
+static uint64_t make_id(uint32_t index, uint32_t gen)
+{
+    return (uint64_t)gen << 32 | index;
+}
+
+struct slot *loop_slot(const struct loop *loop, uint64_t id)
+{
+    uint32_t index = (uint32_t)id, gen = (uint32_t)(id >> 32);
+    if (id == 0 || index >= loop->nslots)
+        return NULL;
+    struct slot *s = &loop->slots[index];
+    return s->gen == gen && s->state != SLOT_FREE ? s : NULL;
+}
+
+uint64_t loop_slot_new(struct loop *loop, enum slot_state state, const char *name,
+                       loop_callback *fn, void *arg)
+{
+    if (loop->first_free == UINT32_MAX) {
+        uint32_t old = loop->nslots, grown = old ? 2 * old : 64;
+        loop->slots = realloc(loop->slots, grown * sizeof *loop->slots);
+        if (!loop->slots)
+            die("loop: out of memory for %u callbacks", grown);
+        /* Thread the new slots onto the free list; generations start at 1, so no id is 0. */
+        for (uint32_t i = old; i < grown; i++)
+            loop->slots[i] = (struct slot){.gen = 1, .next_free = i + 1};
+        loop->slots[grown - 1].next_free = UINT32_MAX;
+        loop->first_free = old;
+        loop->nslots = grown;
+    }
+    uint32_t index = loop->first_free;
+    struct slot *s = &loop->slots[index];
+    loop->first_free = s->next_free;
+    uint32_t gen = s->gen;
+    *s = (struct slot){.fn = fn, .arg = arg, .name = name, .gen = gen, .state = (uint8_t)state};
+    return make_id(index, gen);
+}
+
+void loop_slot_free(struct loop *loop, uint64_t id)
+{
+    uint32_t index = (uint32_t)id;
+    struct slot *s = &loop->slots[index];
+    s->state = SLOT_FREE;
+    s->gen = s->gen == UINT32_MAX ? 1 : s->gen + 1; /* every old handle stops matching */
+    s->next_free = loop->first_free;
+    loop->first_free = index;
+}
+
+/* ---- the ready queue ---- */
+
+void loop_ready_push(struct loop *loop, uint64_t id)
+{
+    struct ready_ring *r = &loop->ready;
+    if (r->count == r->cap) {
+        size_t grown = r->cap ? 2 * r->cap : 256;
+        uint64_t *ids = xmalloc(grown * sizeof *ids);
+        for (size_t i = 0; i < r->count; i++)
+            ids[i] = r->ids[(r->head + i) % r->cap];
+        free(r->ids);
+        *r = (struct ready_ring){.ids = ids, .head = 0, .count = r->count, .cap = grown};
+    }
+    r->ids[(r->head + r->count++) % r->cap] = id;
+}
+
+static uint64_t ready_pop(struct loop *loop)
+{
+    struct ready_ring *r = &loop->ready;
+    uint64_t id = r->ids[r->head];
+    r->head = (r->head + 1) % r->cap;
+    r->count--;
+    return id;
+}
+
+/* ---- time ---- */
+
+uint64_t loop_time_ns(const struct loop *loop)
+{
+    return loop->virtual_clock ? loop->virtual_now : now_ns();
+}
+
+double loop_time(const struct loop *loop)
+{
+    return (double)loop_time_ns(loop) / 1e9;
+}
+
+void loop_set_virtual_clock(struct loop *loop, bool on)
+{
+    if (loop->ready.count || loop->timers.count)
+        die("loop_set_virtual_clock: set the clock before scheduling anything");
+    loop->virtual_clock = on;
+    loop->virtual_now = 0;
+}
+
+/* ---- scheduling ---- */
+
+void loop_check_thread(const struct loop *loop, const char *call)
+{
+    if (loop->debug && loop->running && !pthread_equal(loop->thread, pthread_self()))
+        die("%s: called from another thread than the loop's (use "
+            "loop_call_soon_threadsafe)",
+            call);
+}
+
+struct loop_handle loop_call_soon_named(struct loop *loop, const char *name, loop_callback *fn,
+                                        void *arg)
+{
+    loop_check_thread(loop, "loop_call_soon");
+    uint64_t id = loop_slot_new(loop, SLOT_READY, name, fn, arg);
+    loop_ready_push(loop, id);
+    return (struct loop_handle){id};
+}
+
+static uint64_t seconds_to_ns(double seconds)
+{
+    if (!(seconds > 0)) /* also catches NaN */
+        return 0;
+    return seconds >= 1e10 ? (uint64_t)1e19 : (uint64_t)(seconds * 1e9 + 0.5);
+}
+
+static struct loop_handle call_at_ns(struct loop *loop, uint64_t when, const char *name,
+                                     loop_callback *fn, void *arg)
+{
+    loop_check_thread(loop, "loop_call_at");
+    uint64_t id = loop_slot_new(loop, SLOT_TIMER, name, fn, arg);
+    timer_heap_push(&loop->timers, (struct timer_entry){when, loop->timer_seq++, id});
+    return (struct loop_handle){id};
+}
+
+struct loop_handle loop_call_later_named(struct loop *loop, double delay, const char *name,
+                                         loop_callback *fn, void *arg)
+{
+    return call_at_ns(loop, loop_time_ns(loop) + seconds_to_ns(delay), name, fn, arg);
+}
+
+struct loop_handle loop_call_at_named(struct loop *loop, double when, const char *name,
+                                      loop_callback *fn, void *arg)
+{
+    return call_at_ns(loop, seconds_to_ns(when), name, fn, arg);
+}
+
+static bool timer_is_live(const struct timer_entry *e, void *loop)
+{
+    return loop_slot(loop, e->id) != NULL;
+}
+
+bool loop_cancel(struct loop *loop, struct loop_handle h)
+{
+    loop_check_thread(loop, "loop_cancel");
+    struct slot *s = loop_slot(loop, h.id);
+    if (!s || s->state == SLOT_IO)
+        return false;
+    bool was_timer = s->state == SLOT_TIMER;
+    loop_callback *drop = s->drop;
+    void *arg = s->arg;
+    /* The id stays in the ready ring or the heap; with its slot freed it is skipped there. */
+    loop_slot_free(loop, h.id);
+    if (was_timer && ++loop->cancelled_timers > 64 &&
+        loop->cancelled_timers > loop->timers.count / 2) {
+        timer_heap_filter(&loop->timers, timer_is_live, loop);
+        loop->cancelled_timers = 0;
+    }
+    if (drop)
+        drop(loop, arg);
+    return true;
+}
+
+bool loop_handle_pending(const struct loop *loop, struct loop_handle h)
+{
+    const struct slot *s = loop_slot(loop, h.id);
+    return s && s->state != SLOT_IO;
+}
+
+bool loop_handle_on_drop(struct loop *loop, struct loop_handle h, loop_callback *drop)
+{
+    struct slot *s = loop_slot(loop, h.id);
+    if (!s || s->state == SLOT_IO)
+        return false;
+    s->drop = drop;
+    return true;
+}
+
+/* ---- one iteration ---- */
+
+/* The earliest timer still scheduled (cancelled ones at the top are thrown away). */
+static const struct timer_entry *next_timer(struct loop *loop)
+{
+    const struct timer_entry *top;
+    struct timer_entry gone;
+    while ((top = timer_heap_peek(&loop->timers)) && !loop_slot(loop, top->id)) {
+        timer_heap_pop(&loop->timers, &gone);
+        loop->cancelled_timers--;
+    }
+    return top;
+}
+
+/* How long step 1 may block: not at all if work is ready, else until the next timer. */
+static int poll_timeout_ms(struct loop *loop, uint64_t now)
+{
+    if (loop->ready.count || loop->stopping)
+        return 0;
+    const struct timer_entry *t = next_timer(loop);
+    if (!t)
+        return -1;
+    if (t->when <= now)
+        return 0;
+    /* Round up: waking a little late is fine, waking early would spin until the deadline. */
+    uint64_t ms = (t->when - now + 999999) / 1000000;
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static void poll_io(struct loop *loop, int timeout_ms)
+{
+    int n = loop->backend->wait(loop->backend_state, timeout_ms, loop->events, LOOP_MAX_EVENTS);
+    loop->stats.polls++;
+    loop->callbacks_since_poll = 0;
+    loop->last_poll_ns = loop_time_ns(loop);
+    loop_io_dispatch(loop, loop->events, n);
+}
+
+/* Step 1, with the virtual clock: jump to the next timer instead of sleeping for it. */
+static void poll_io_virtual(struct loop *loop)
+{
+    int timeout = poll_timeout_ms(loop, loop->virtual_now);
+    const struct timer_entry *t = next_timer(loop);
+    bool user_fds = loop->watched_fds > 1; /* the loop's own wake-up pipe is always watched */
+    if (t && timeout != 0 && !user_fds) {
+        poll_io(loop, 0); /* another thread or a signal may have left work: look first */
+        if (!loop->ready.count && !loop->stopping && (t = next_timer(loop)))
+            loop->virtual_now = t->when;
+        return;
+    }
+    /* Work is ready, or no timer to jump to (wait for another thread or a signal), or
+     * a user fd is watched: then the clock runs for real while the loop waits. */
+    uint64_t start = now_ns();
+    poll_io(loop, timeout);
+    if (user_fds && timeout != 0)
+        loop->virtual_now += now_ns() - start;
+}
+
+static void report_slow(struct loop *loop, const char *name, uint64_t took)
+{
+    loop->stats.slow_callbacks++;
+    fprintf(stderr,
+            "[%6.3fs] [loop] slow callback: %s took %.3f s (debug mode reports callbacks over "
+            "%.3f s)\n",
+            since_start(), name ? name : "?", (double)took / 1e9, (double)loop->slow_ns / 1e9);
+}
+
+/* Step 3's inner step: take the callback out of its slot first, then call it. */
+static void run_handle(struct loop *loop, uint64_t id)
+{
+    struct slot *s = loop_slot(loop, id);
+    if (!s)
+        return; /* cancelled, or its reader or writer was removed, after it became ready */
+    loop_callback *fn = s->fn;
+    void *arg = s->arg;
+    const char *name = s->name;
+    if (s->state == SLOT_IO)
+        s->queued = false;
+    else
+        loop_slot_free(loop, id); /* before the call: cancelling it from inside is a no-op */
+    loop->stats.callbacks++;
+    loop->callbacks_since_poll++;
+    if (!loop->debug) {
+        fn(loop, arg);
+        return;
+    }
+    uint64_t start = now_ns();
+    fn(loop, arg);
+    uint64_t took = now_ns() - start;
+    if (took >= loop->slow_ns)
+        report_slow(loop, name, took);
+}
+
+static void loop_run_once(struct loop *loop)
+{
+    loop->stats.iterations++;
+
+    /* 1. I/O: always when idle; while callbacks are ready, once per LOOP_POLL_EVERY or
+     *    LOOP_POLL_INTERVAL_NS, so a busy loop does not make a system call per callback. */
+    uint64_t now = loop_time_ns(loop);
+    bool busy = loop->ready.count > 0;
+    if (!busy || loop->callbacks_since_poll >= LOOP_POLL_EVERY ||
+        now - loop->last_poll_ns >= LOOP_POLL_INTERVAL_NS) {
+        if (loop->virtual_clock)
+            poll_io_virtual(loop);
+        else
+            poll_io(loop, poll_timeout_ms(loop, now));
+    }
+
+    /* 2. Timers whose deadline has passed join the ready queue, earliest first. */
+    now = loop_time_ns(loop);
+    const struct timer_entry *t;
+    struct timer_entry due;
+    while ((t = next_timer(loop)) && t->when <= now) {
+        timer_heap_pop(&loop->timers, &due);
+        loop_slot(loop, due.id)->state = SLOT_READY;
+        loop_ready_push(loop, due.id);
+    }
+
+    /* 3. Run what is ready now; what these callbacks schedule waits for the next iteration. */
+    for (size_t n = loop->ready.count; n > 0; n--)
+        run_handle(loop, ready_pop(loop));
+}
+
+/* ---- run, stop, close ---- */
+
+void loop_run_forever(struct loop *loop)
+{
+    if (loop->running)
+        die("loop_run_forever: this loop is already running");
+    if (running_loop)
+        die("loop_run_forever: another loop is running in this thread");
+    loop->running = true;
+    loop->thread = pthread_self();
+    running_loop = loop;
+    do
+        loop_run_once(loop);
+    while (!loop->stopping);
+    loop->stopping = false;
+    loop->running = false;
+    running_loop = NULL;
+}
+
+void loop_stop(struct loop *loop)
+{
+    loop->stopping = true;
+}
+
+static void stop_when_done(struct future *f, void *arg)
+{
+    (void)arg;
+    loop_stop(future_loop(f));
+}
+
+int loop_run_until_complete(struct loop *loop, struct future *f)
+{
+    if (future_loop(f) != loop)
+        die("loop_run_until_complete: the future belongs to another loop");
+    future_add_done_callback_named(f, "run_until_complete", stop_when_done, NULL);
+    loop_run_forever(loop);
+    future_remove_done_callback(f, stop_when_done, NULL);
+    return future_done(f) ? 0 : -EINTR;
+}
+
+bool loop_is_running(const struct loop *loop)
+{
+    return loop->running;
+}
+
+struct loop *loop_get_running(void)
+{
+    return running_loop;
+}
+
+int loop_run(loop_main *main, void *arg)
+{
+    struct loop *loop = loop_new();
+    struct future *f = main(loop, arg);
+    if (!f)
+        die("loop_run: main returned no future");
+    int rc = loop_run_until_complete(loop, f);
+    if (rc == 0)
+        rc = future_result(f, NULL);
+    future_unref(f);
+    loop_close(loop);
+    return rc;
+}
+
+static const struct loop_backend *choose_backend(void)
+{
+    const char *want = getenv("LAB_LOOP_BACKEND");
+    if (want && strcmp(want, "poll") == 0)
+        return &loop_backend_poll;
+#ifdef __linux__
+    if (!want || !*want || strcmp(want, "epoll") == 0)
+        return &loop_backend_epoll;
+#else
+    if (!want || !*want)
+        return &loop_backend_poll;
+#endif
+    die("LAB_LOOP_BACKEND=%s: this build knows %s", want,
+#ifdef __linux__
+        "epoll and poll"
+#else
+        "poll"
+#endif
+    );
+}
+
+struct loop *loop_new(void)
+{
+    struct loop *loop = xcalloc(1, sizeof *loop);
+    loop->first_free = UINT32_MAX;
+    timer_heap_init(&loop->timers);
+    loop->backend = choose_backend();
+    loop->backend_state = loop->backend->open();
+    if (!loop->backend_state)
+        die_errno(errno, "loop_new: cannot open the %s backend", loop->backend->name);
+
+    const char *debug = getenv("LAB_LOOP_DEBUG");
+    loop->debug = debug && *debug && strcmp(debug, "0") != 0;
+    long ms = LOOP_SLOW_CALLBACK_MS;
+    const char *slow = getenv("LAB_SLOW_CALLBACK_MS");
+    if (slow && !parse_long(slow, 0, 3600 * 1000, &ms))
+        die("LAB_SLOW_CALLBACK_MS=%s: expected a whole number of milliseconds", slow);
+    loop->slow_ns = (uint64_t)ms * 1000000;
+
+    loop_wakeup_open(loop);
+    return loop;
+}
+
+/* Drop every callback still scheduled; a drop function may schedule more: drop those too. */
+static void drop_pending(struct loop *loop)
+{
+    struct timer_entry t;
+    while (loop->ready.count || loop->timers.count) {
+        uint64_t id = loop->ready.count ? ready_pop(loop)
+                                        : (timer_heap_pop(&loop->timers, &t), t.id);
+        struct slot *s = loop_slot(loop, id);
+        if (!s || s->state == SLOT_IO)
+            continue;
+        loop_callback *drop = s->drop;
+        void *arg = s->arg;
+        loop_slot_free(loop, id);
+        if (drop)
+            drop(loop, arg);
+    }
+}
+
+void loop_close(struct loop *loop)
+{
+    if (loop->running)
+        die("loop_close: the loop is running (stop it, and let run return, first)");
+    loop->closing = true;
+    drop_pending(loop);
+    if (loop->live_futures)
+        die("loop_close: %zu future(s) of this loop are still referenced: release them first",
+            loop->live_futures);
+    loop_wakeup_close(loop);
+    loop_io_close(loop);
+    loop->backend->close(loop->backend_state);
+    timer_heap_free(&loop->timers);
+    free(loop->ready.ids);
+    free(loop->slots);
+    free(loop);
+}
+
+/* ---- errors, debug mode, counters ---- */
+
+void loop_default_exception_handler(struct loop *loop, const struct loop_error *e)
+{
+    (void)loop;
+    flockfile(stderr);
+    fprintf(stderr, "[%6.3fs] [loop] %s", since_start(), e->message ? e->message : "error");
+    if (e->source)
+        fprintf(stderr, " (in %s)", e->source);
+    if (e->code)
+        fprintf(stderr, ": %s", strerror(-e->code));
+    if (e->detail)
+        fprintf(stderr, ": %s", e->detail);
+    fputc('\n', stderr);
+    funlockfile(stderr);
+}
+
+void loop_set_exception_handler(struct loop *loop, loop_exception_handler *handler, void *arg)
+{
+    loop->exception_handler = handler;
+    loop->exception_arg = arg;
+}
+
+void loop_call_exception_handler(struct loop *loop, const struct loop_error *error)
+{
+    if (loop->exception_handler)
+        loop->exception_handler(loop, error, loop->exception_arg);
+    else
+        loop_default_exception_handler(loop, error);
+}
+
+void loop_set_debug(struct loop *loop, bool on)
+{
+    loop->debug = on;
+}
+
+bool loop_get_debug(const struct loop *loop)
+{
+    return loop->debug;
+}
+
+void loop_set_slow_callback_duration(struct loop *loop, double seconds)
+{
+    loop->slow_ns = seconds_to_ns(seconds);
+}
+
+struct loop_stats loop_get_stats(const struct loop *loop)
+{
+    return loop->stats;
+}
+
+const char *loop_backend_name(const struct loop *loop)
+{
+    return loop->backend->name;
+}
+
+void loop_future_born(struct loop *loop)
+{
+    loop->live_futures++;
+}
+
+void loop_future_died(struct loop *loop)
+{
+    loop->live_futures--;
+}

@@ -1,0 +1,119 @@
+/*
+ * loop_poll.c — the portable backend: poll(2). The loop keeps the array of watched
+ * fds and hands the whole of it to the kernel on every wait, which then scans every
+ * entry: simple, everywhere, and O(fds watched) per wait, which is why epoll exists.
+ */
+#include "loop_backend.h"
+
+#include "check.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <poll.h>
+#include <stdlib.h>
+
+struct poll_state {
+    struct pollfd *fds;
+    int count, cap;
+    int *index_of; /* fd -> its position in fds, or -1 */
+    int index_cap;
+    int resume;    /* where the last wait stopped reporting, when it ran out of room */
+};
+
+static void *poll_open(void)
+{
+    return xcalloc(1, sizeof(struct poll_state));
+}
+
+static void poll_close(void *state)
+{
+    struct poll_state *s = state;
+    free(s->fds);
+    free(s->index_of);
+    free(s);
+}
+
+static short poll_events(unsigned events)
+{
+    return (short)((events & LOOP_READABLE ? POLLIN : 0) | (events & LOOP_WRITABLE ? POLLOUT : 0));
+}
+
+static void grow_index(struct poll_state *s, int fd)
+{
+    if (fd < s->index_cap)
+        return;
+    int grown = s->index_cap ? s->index_cap : 64;
+    while (grown <= fd)
+        grown *= 2;
+    s->index_of = realloc(s->index_of, (size_t)grown * sizeof *s->index_of);
+    if (!s->index_of)
+        die("poll backend: out of memory");
+    for (int i = s->index_cap; i < grown; i++)
+        s->index_of[i] = -1;
+    s->index_cap = grown;
+}
+
+static int poll_watch(void *state, int fd, unsigned old, unsigned now)
+{
+    struct poll_state *s = state;
+    (void)old;
+    grow_index(s, fd);
+    int i = s->index_of[fd];
+    if (!now) { /* remove: the last entry takes the removed one's place */
+        if (i >= 0) {
+            s->fds[i] = s->fds[--s->count];
+            s->index_of[s->fds[i].fd] = i;
+            s->index_of[fd] = -1;
+        }
+        return 0;
+    }
+    if (i < 0) {
+        if (s->count == s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 64;
+            s->fds = realloc(s->fds, (size_t)s->cap * sizeof *s->fds);
+            if (!s->fds)
+                die("poll backend: out of memory");
+        }
+        i = s->index_of[fd] = s->count++;
+        s->fds[i] = (struct pollfd){.fd = fd};
+    }
+    s->fds[i].events = poll_events(now);
+    return 0;
+}
+
+static int poll_wait(void *state, int timeout_ms, struct loop_event *out, int max)
+{
+    struct poll_state *s = state;
+    if (poll(s->fds, (nfds_t)s->count, timeout_ms) == -1) {
+        if (errno == EINTR)
+            return 0;
+        die_errno(errno, "poll");
+    }
+    /* Report from where the last full report stopped, so no fd waits behind the others. */
+    int n = 0, start = s->resume < s->count ? s->resume : 0;
+    s->resume = 0;
+    for (int k = 0; k < s->count; k++) {
+        int i = (start + k) % s->count;
+        short r = s->fds[i].revents;
+        if (!r)
+            continue;
+        if (n == max) {
+            s->resume = i;
+            break;
+        }
+        bool failed = r & (POLLERR | POLLHUP | POLLNVAL);
+        out[n].fd = s->fds[i].fd;
+        out[n].events = (r & POLLIN || failed ? LOOP_READABLE : 0u) |
+                        (r & POLLOUT || failed ? LOOP_WRITABLE : 0u);
+        n++;
+    }
+    return n;
+}
+
+const struct loop_backend loop_backend_poll = {
+    .name = "poll",
+    .open = poll_open,
+    .close = poll_close,
+    .watch = poll_watch,
+    .wait = poll_wait,
+};

@@ -1,0 +1,131 @@
+/*
+ * loop_private.h — the inside of struct loop, shared by the files that make the loop:
+ *   loop.c         handles, the ready queue, timers, one iteration, run/stop/close
+ *   loop_io.c      readers and writers: the fd table and the backend's events
+ *   loop_wakeup.c  the self-pipe: calls from other threads, and signals
+ *   future.c       counts the loop's live futures, so loop_close can check
+ * Nothing outside those files includes it.
+ */
+#ifndef LAB_LOOP_PRIVATE_H
+#define LAB_LOOP_PRIVATE_H
+
+#include "loop.h"
+#include "loop_backend.h"
+#include "timer_heap.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+/*
+ * Every scheduled callback lives in a slot of one growable array. A handle is the
+ * slot's index and the slot's generation; freeing a slot bumps its generation, so
+ * every handle to the old occupant stops matching at once.
+ */
+enum slot_state {
+    SLOT_FREE,
+    SLOT_READY, /* in the ready queue, runs once */
+    SLOT_TIMER, /* in the timer heap, runs once */
+    SLOT_IO,    /* a reader or writer: runs each time its fd is ready, until removed */
+};
+
+struct slot {
+    loop_callback *fn;
+    void *arg;
+    loop_callback *drop;
+    const char *name;
+    uint32_t gen;
+    uint8_t state;
+    bool queued; /* SLOT_IO only: already in the ready queue for this readiness */
+    uint32_t next_free;
+};
+
+/* The ready queue: a ring of handle ids, in the order they became ready. */
+struct ready_ring {
+    uint64_t *ids;
+    size_t head, count, cap;
+};
+
+/* What an fd is watched for: the handles of its reader and writer (0 if none). */
+struct fd_watch {
+    uint64_t reader, writer;
+};
+
+struct signal_watch {
+    loop_callback *fn;
+    void *arg;
+    const char *name;
+    struct sigaction previous;
+    bool installed;
+};
+
+struct threadsafe_call {
+    loop_callback *fn;
+    void *arg;
+    const char *name;
+};
+
+enum { LOOP_MAX_EVENTS = 1024 };
+
+struct loop {
+    struct slot *slots;
+    uint32_t nslots, first_free;
+    struct ready_ring ready;
+    struct timer_heap timers;
+    uint64_t timer_seq;
+    size_t cancelled_timers; /* cancelled entries still sitting in the heap */
+
+    const struct loop_backend *backend;
+    void *backend_state;
+    struct fd_watch *fds;
+    int fds_cap;
+    int watched_fds; /* fds with a reader or a writer, the loop's own pipe included */
+    struct loop_event events[LOOP_MAX_EVENTS];
+
+    bool running, stopping, closing;
+    pthread_t thread; /* the thread running the loop, while running */
+
+    bool virtual_clock;
+    uint64_t virtual_now;
+    uint64_t last_poll_ns;
+    unsigned callbacks_since_poll;
+
+    bool debug;
+    uint64_t slow_ns;
+    struct loop_stats stats;
+
+    loop_exception_handler *exception_handler;
+    void *exception_arg;
+    size_t live_futures;
+
+    /* The self-pipe (loop_wakeup.c). */
+    int wake_read, wake_write;
+    atomic_bool wake_pending;
+    pthread_mutex_t threadsafe_lock;
+    struct threadsafe_call *threadsafe;
+    size_t nthreadsafe, threadsafe_cap;
+    struct signal_watch signals[NSIG];
+};
+
+/* loop.c */
+struct slot *loop_slot(const struct loop *loop, uint64_t id);
+uint64_t loop_slot_new(struct loop *loop, enum slot_state state, const char *name,
+                       loop_callback *fn, void *arg);
+void loop_slot_free(struct loop *loop, uint64_t id);
+void loop_ready_push(struct loop *loop, uint64_t id);
+void loop_check_thread(const struct loop *loop, const char *call);
+
+/* loop_io.c */
+void loop_io_dispatch(struct loop *loop, const struct loop_event *events, int n);
+void loop_io_close(struct loop *loop);
+
+/* loop_wakeup.c */
+void loop_wakeup_open(struct loop *loop);
+void loop_wakeup_close(struct loop *loop);
+
+/* future.c tells the loop when a future is born and when it dies. */
+void loop_future_born(struct loop *loop);
+void loop_future_died(struct loop *loop);
+
+#endif

@@ -1,0 +1,490 @@
+/*
+ * Unit tests of common/loop: every law at the top of loop.h, on each backend this build
+ * has (epoll and poll on Linux). Timing laws run on the virtual clock: exact and instant.
+ */
+#include "fds.h"
+#include "future.h"
+#include "loop.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *backend; /* the backend under test, for the test names */
+
+/* ---- a log of what ran, in order ---- */
+
+static char trace[256];
+
+static void note(const char *what)
+{
+    strncat(trace, what, sizeof trace - strlen(trace) - 1);
+}
+
+static void note_arg(struct loop *loop, void *arg)
+{
+    (void)loop;
+    note(arg);
+}
+
+static void stop(struct loop *loop, void *arg)
+{
+    (void)arg;
+    loop_stop(loop);
+}
+
+static struct loop *new_virtual_loop(void)
+{
+    struct loop *loop = loop_new();
+    loop_set_virtual_clock(loop, true);
+    return loop;
+}
+
+/* ---- ordering ---- */
+
+static void test_call_soon_is_fifo(void)
+{
+    struct loop *loop = loop_new();
+    trace[0] = 0;
+    const char *names[] = {"a", "b", "c", "d", "e"};
+    for (int i = 0; i < 5; i++)
+        loop_call_soon(loop, note_arg, (void *)names[i]);
+    loop_call_soon(loop, stop, NULL);
+    loop_run_forever(loop);
+    is_str(trace, "abcde", "%s: callbacks run in the order they were scheduled", backend);
+    loop_close(loop);
+}
+
+static double ran_at[8];
+
+static void note_time(struct loop *loop, void *arg)
+{
+    note(arg);
+    ran_at[((const char *)arg)[0] - 'a'] = loop_time(loop);
+}
+
+static void test_equal_deadlines_are_fifo(void)
+{
+    struct loop *loop = new_virtual_loop();
+    trace[0] = 0;
+    /* Scheduled out of order; a, c, e share a deadline, as do b and d. */
+    loop_call_later(loop, 2.0, note_time, "a");
+    loop_call_later(loop, 1.0, note_time, "b");
+    loop_call_later(loop, 2.0, note_time, "c");
+    loop_call_later(loop, 1.0, note_time, "d");
+    loop_call_later(loop, 2.0, note_time, "e");
+    loop_call_later(loop, 0.5, note_time, "f");
+    loop_call_later(loop, 3.0, stop, NULL);
+    loop_run_forever(loop);
+    is_str(trace, "fbdace", "%s: earliest deadline first; equal deadlines in scheduling order",
+           backend);
+    ok(ran_at[5] == 0.5 && ran_at[1] == 1.0 && ran_at[4] == 2.0 && loop_time(loop) == 3.0,
+       "%s: on the virtual clock each timer runs exactly at its deadline", backend);
+    loop_close(loop);
+}
+
+static void test_timer_never_early(void)
+{
+    struct loop *loop = loop_new(); /* the real clock this time */
+    double start = loop_time(loop);
+    loop_call_later(loop, 0.03, note_time, "a");
+    loop_call_later(loop, 0.03, stop, NULL);
+    loop_run_forever(loop);
+    ok(ran_at[0] - start >= 0.03, "%s: a 30 ms timer on the real clock waits at least 30 ms "
+       "(%.4f s)", backend, ran_at[0] - start);
+    loop_close(loop);
+}
+
+/* ---- cancelling ---- */
+
+static struct loop_handle victim;
+static int drops;
+
+static void cancel_victim(struct loop *loop, void *arg)
+{
+    (void)arg;
+    note(loop_cancel(loop, victim) ? "X" : "x");
+}
+
+static void count_drop(struct loop *loop, void *arg)
+{
+    (void)loop;
+    (void)arg;
+    drops++;
+}
+
+static void test_cancel_from_inside(void)
+{
+    struct loop *loop = new_virtual_loop();
+    trace[0] = 0;
+    drops = 0;
+    /* Both due at 1.0, so both are in the same iteration when the first cancels the second. */
+    loop_call_later(loop, 1.0, cancel_victim, NULL);
+    victim = loop_call_later(loop, 1.0, note_arg, "V");
+    loop_handle_on_drop(loop, victim, count_drop);
+    loop_call_later(loop, 2.0, stop, NULL);
+    loop_run_forever(loop);
+    is_str(trace, "X", "%s: a timer cancelled by a callback of the same iteration never runs",
+           backend);
+    is_long(drops, 1, "%s: and its drop function ran instead, once", backend);
+
+    trace[0] = 0;
+    struct loop_handle soon = loop_call_soon(loop, note_arg, "S");
+    victim = soon;
+    loop_call_soon(loop, stop, NULL);
+    loop_run_forever(loop);
+    ok(!loop_cancel(loop, soon) && !loop_handle_pending(loop, soon),
+       "%s: cancelling a handle that already ran is a harmless no-op", backend);
+    /* Its slot is reused by the next callback: the stale handle must not cancel that one. */
+    loop_call_soon(loop, note_arg, "T");
+    loop_call_soon(loop, cancel_victim, NULL);
+    loop_call_soon(loop, stop, NULL);
+    loop_run_forever(loop);
+    is_str(trace, "STx", "%s: a stale handle cannot cancel the callback that reused its slot",
+           backend);
+    ok(!loop_cancel(loop, (struct loop_handle){0}), "%s: the null handle cancels nothing", backend);
+    loop_close(loop);
+}
+
+/* ---- file descriptors ---- */
+
+struct two_pipes {
+    int a[2], b[2];
+    int runs;
+};
+
+static void read_a_remove_b(struct loop *loop, void *arg)
+{
+    struct two_pipes *p = arg;
+    p->runs++;
+    loop_remove_reader(loop, p->a[0]);
+    loop_remove_reader(loop, p->b[0]);
+}
+
+static void test_removed_reader_not_dispatched(void)
+{
+    struct loop *loop = loop_new();
+    struct two_pipes p = {0};
+    if (pipe(p.a) || pipe(p.b))
+        return;
+    /* Both fds are readable in the same poll; whichever runs first removes both readers. */
+    (void)!write(p.a[1], "x", 1);
+    (void)!write(p.b[1], "x", 1);
+    loop_add_reader(loop, p.a[0], read_a_remove_b, &p);
+    loop_add_reader(loop, p.b[0], read_a_remove_b, &p);
+    loop_call_later(loop, 0.05, stop, NULL);
+    loop_run_forever(loop);
+    is_long(p.runs, 1, "%s: a reader removed while its event is pending is not dispatched",
+            backend);
+    ok(!loop_remove_reader(loop, p.a[0]), "%s: removing it again says there was none", backend);
+    for (int i = 0; i < 2; i++) {
+        close(p.a[i]);
+        close(p.b[i]);
+    }
+    loop_close(loop);
+}
+
+struct level {
+    int fd, runs;
+};
+
+static void read_one_byte(struct loop *loop, void *arg)
+{
+    struct level *l = arg;
+    char c;
+    l->runs++;
+    if (read(l->fd, &c, 1) <= 0 || l->runs == 3) {
+        loop_remove_reader(loop, l->fd);
+        loop_stop(loop);
+    }
+}
+
+static void test_fds(void)
+{
+    struct loop *loop = loop_new();
+    int p[2];
+    if (pipe(p))
+        return;
+    struct level l = {p[0], 0};
+    (void)!write(p[1], "abc", 3);
+    loop_add_reader(loop, p[0], read_one_byte, &l);
+    loop_run_forever(loop);
+    is_long(l.runs, 3, "%s: level-triggered: the reader runs again while data is left", backend);
+
+    l.runs = 0;
+    close(p[1]);
+    loop_add_reader(loop, p[0], read_one_byte, &l);
+    loop_run_forever(loop);
+    is_long(l.runs, 1, "%s: a hang-up wakes the reader, which reads end-of-file", backend);
+    close(p[0]);
+
+    is_long(loop_add_reader(loop, p[0], read_one_byte, &l), -EBADF,
+            "%s: watching a closed fd is -EBADF", backend);
+    loop_close(loop);
+}
+
+/* ---- the poll rule: no system call per callback, and I/O never starved ---- */
+
+struct spinner {
+    long runs, limit, runs_when_read;
+    int fd;
+};
+
+static void spin(struct loop *loop, void *arg)
+{
+    struct spinner *s = arg;
+    if (++s->runs < s->limit)
+        loop_call_soon(loop, spin, s);
+    else
+        loop_stop(loop);
+}
+
+static void reader_saw(struct loop *loop, void *arg)
+{
+    struct spinner *s = arg;
+    s->runs_when_read = s->runs;
+    loop_remove_reader(loop, s->fd);
+}
+
+static void test_poll_rule(void)
+{
+    struct loop *loop = new_virtual_loop();
+    struct spinner s = {.limit = 10000};
+    loop_call_soon(loop, spin, &s);
+    uint64_t polls = loop_get_stats(loop).polls;
+    loop_run_forever(loop);
+    polls = loop_get_stats(loop).polls - polls;
+    ok(polls >= 10000 / LOOP_POLL_EVERY - 1 && polls <= 10000 / LOOP_POLL_EVERY + 2,
+       "%s: 10,000 ready callbacks cost %llu polls, one per %d callbacks", backend,
+       (unsigned long long)polls, LOOP_POLL_EVERY);
+
+    int p[2];
+    if (pipe(p))
+        return;
+    (void)!write(p[1], "x", 1);
+    s = (struct spinner){.limit = 1000, .runs_when_read = -1, .fd = p[0]};
+    loop_call_soon(loop, spin, &s);
+    loop_add_reader(loop, p[0], reader_saw, &s);
+    loop_run_forever(loop);
+    ok(s.runs_when_read >= 0 && s.runs_when_read <= LOOP_POLL_EVERY + 1,
+       "%s: a readable fd is served while a callback keeps rescheduling itself (after %ld)",
+       backend, s.runs_when_read);
+    close(p[0]);
+    close(p[1]);
+    loop_close(loop);
+}
+
+/* ---- stop ---- */
+
+static void stop_and_schedule(struct loop *loop, void *arg)
+{
+    note(arg);
+    loop_stop(loop);
+    loop_call_soon(loop, note_arg, "D");
+}
+
+static void test_stop_finishes_iteration(void)
+{
+    struct loop *loop = loop_new();
+    trace[0] = 0;
+    loop_call_soon(loop, stop_and_schedule, "A");
+    loop_call_soon(loop, note_arg, "B");
+    loop_call_soon(loop, note_arg, "C");
+    loop_run_forever(loop);
+    is_str(trace, "ABC", "%s: stop from a callback lets the iteration's other callbacks run",
+           backend);
+    loop_call_soon(loop, stop, NULL);
+    loop_run_forever(loop);
+    is_str(trace, "ABCD", "%s: what they scheduled runs in the next run", backend);
+
+    loop_stop(loop);
+    loop_call_soon(loop, note_arg, "E");
+    loop_run_forever(loop);
+    is_str(trace, "ABCDE", "%s: stop before run: the next run does one iteration", backend);
+    loop_close(loop);
+}
+
+/* ---- signals ---- */
+
+static pthread_t loop_thread;
+static bool signal_in_loop_thread;
+
+static void on_usr1(struct loop *loop, void *arg)
+{
+    (*(int *)arg)++;
+    signal_in_loop_thread = pthread_equal(pthread_self(), loop_thread);
+    loop_stop(loop);
+}
+
+static void *send_usr1_later(void *arg)
+{
+    (void)arg;
+    usleep(50 * 1000);
+    kill(getpid(), SIGUSR1);
+    return NULL;
+}
+
+static void test_signal_during_wait(void)
+{
+    struct loop *loop = loop_new();
+    int delivered = 0;
+    loop_thread = pthread_self();
+    is_long(loop_add_signal_handler(loop, SIGUSR1, on_usr1, &delivered), 0,
+            "%s: a handler for SIGUSR1 is installed", backend);
+    ok(loop_add_signal_handler(loop, SIGKILL, on_usr1, NULL) == -EINVAL,
+       "%s: SIGKILL cannot be handled: -EINVAL", backend);
+    struct loop_handle guard = loop_call_later(loop, 10.0, stop, NULL); /* if it never comes */
+    pthread_t t;
+    pthread_create(&t, NULL, send_usr1_later, NULL);
+    loop_run_forever(loop);
+    pthread_join(t, NULL);
+    ok(delivered == 1 && signal_in_loop_thread,
+       "%s: a signal sent while the loop is blocked is delivered, in the loop's thread",
+       backend);
+    loop_cancel(loop, guard);
+    ok(loop_remove_signal_handler(loop, SIGUSR1), "%s: the handler is removed", backend);
+    struct sigaction now;
+    sigaction(SIGUSR1, NULL, &now);
+    ok(now.sa_handler == SIG_DFL, "%s: and the previous disposition restored", backend);
+    loop_close(loop);
+}
+
+/* ---- other threads ---- */
+
+enum { THREADS = 4, CALLS = 500 };
+
+struct from_thread {
+    struct loop *loop;
+    int id;
+};
+
+static int calls_seen, out_of_order, off_thread;
+static int last_seen[THREADS];
+
+static void count_call(struct loop *loop, void *arg)
+{
+    long v = (long)(intptr_t)arg;
+    int thread = (int)(v / CALLS), n = (int)(v % CALLS);
+    out_of_order += n != last_seen[thread] + 1;
+    last_seen[thread] = n;
+    off_thread += !pthread_equal(pthread_self(), loop_thread);
+    if (++calls_seen == THREADS * CALLS)
+        loop_stop(loop);
+}
+
+static void *call_in(void *arg)
+{
+    struct from_thread *ft = arg;
+    for (int i = 0; i < CALLS; i++)
+        loop_call_soon_threadsafe(ft->loop, count_call, (void *)(intptr_t)(ft->id * CALLS + i));
+    return NULL;
+}
+
+static void test_threadsafe(void)
+{
+    struct loop *loop = loop_new();
+    calls_seen = out_of_order = off_thread = 0;
+    for (int i = 0; i < THREADS; i++)
+        last_seen[i] = -1;
+    loop_thread = pthread_self();
+    pthread_t t[THREADS];
+    struct from_thread ft[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        ft[i] = (struct from_thread){loop, i};
+        pthread_create(&t[i], NULL, call_in, &ft[i]);
+    }
+    loop_run_forever(loop); /* nothing else scheduled: only the other threads wake it */
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    is_long(calls_seen, THREADS * CALLS,
+            "%s: all %d calls from %d threads ran, though the loop was blocked", backend,
+            THREADS * CALLS, THREADS);
+    ok(out_of_order == 0 && off_thread == 0,
+       "%s: each thread's calls ran in its order, in the loop's thread", backend);
+    loop_close(loop);
+}
+
+/* ---- futures and run_until_complete ---- */
+
+static void resolve(struct loop *loop, void *arg)
+{
+    (void)loop;
+    future_set_result(arg, "done");
+}
+
+static void test_run_until_complete(void)
+{
+    struct loop *loop = new_virtual_loop();
+    struct future *f = future_new(loop);
+    loop_call_later(loop, 5.0, resolve, f);
+    void *result = NULL;
+    ok(loop_run_until_complete(loop, f) == 0 && future_result(f, &result) == 0 &&
+           strcmp(result, "done") == 0 && loop_time(loop) == 5.0,
+       "%s: run_until_complete returns when the future is done, with its result", backend);
+    future_unref(f);
+
+    f = future_new(loop);
+    loop_call_later(loop, 1.0, stop, NULL);
+    is_long(loop_run_until_complete(loop, f), -EINTR,
+            "%s: and -EINTR when the loop is stopped first", backend);
+    future_unref(f);
+    loop_close(loop);
+}
+
+/* ---- closing ---- */
+
+static void test_close(void)
+{
+    int fds_before = fds_open_count();
+    struct loop *loop = loop_new();
+    drops = 0;
+    struct loop_handle a = loop_call_soon(loop, note_arg, "never");
+    struct loop_handle b = loop_call_later(loop, 60, note_arg, "never");
+    loop_handle_on_drop(loop, a, count_drop);
+    loop_handle_on_drop(loop, b, count_drop);
+    loop_add_signal_handler(loop, SIGUSR2, stop, NULL);
+    loop_close(loop);
+    is_long(drops, 2, "%s: close drops the callbacks still scheduled, calling their drop",
+            backend);
+    is_long(fds_open_count(), fds_before, "%s: a closed loop leaves no fd open", backend);
+    struct sigaction now;
+    sigaction(SIGUSR2, NULL, &now);
+    ok(now.sa_handler == SIG_DFL, "%s: and no signal handler installed", backend);
+}
+
+static void run_laws(const char *name)
+{
+    backend = name;
+    setenv("LAB_LOOP_BACKEND", name, 1);
+    struct loop *probe = loop_new();
+    is_str(loop_backend_name(probe), name, "LAB_LOOP_BACKEND=%s chooses the %s backend", name,
+           name);
+    loop_close(probe);
+    test_call_soon_is_fifo();
+    test_equal_deadlines_are_fifo();
+    test_timer_never_early();
+    test_cancel_from_inside();
+    test_removed_reader_not_dispatched();
+    test_fds();
+    test_poll_rule();
+    test_stop_finishes_iteration();
+    test_signal_during_wait();
+    test_threadsafe();
+    test_run_until_complete();
+    test_close();
+}
+
+int main(void)
+{
+#ifdef __linux__
+    run_laws("epoll");
+#endif
+    run_laws("poll");
+    return done_testing();
+}
