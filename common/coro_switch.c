@@ -25,6 +25,12 @@ void coro_context_switch(struct coro_context *from, struct coro_context *to)
  * coro_context_switch(from = %rdi, to = %rsi). The frame it leaves on the stack, from
  * the saved stack pointer up: mxcsr (4 bytes) and the x87 control word (2 bytes) in one
  * 8-byte slot, r15, r14, r13, r12, rbx, rbp, then the return address the `call` pushed.
+ *
+ * Why `pop; jmp` and not `ret`: the CPU predicts a `ret` from its stack of recent calls,
+ * and here every return lands in another call than the one it predicts, so each switch
+ * pays a mispredicted branch. An indirect `jmp` is predicted from where it went before,
+ * which in a ping-pong between two coroutines is right. Measured here: 11 ns with
+ * `ret`, 5 ns with `jmp` (make bench, switch.ns.context).
  */
 __asm__(".text\n"
         ".globl coro_context_switch\n"
@@ -51,7 +57,8 @@ __asm__(".text\n"
         "    popq %r12\n"
         "    popq %rbx\n"
         "    popq %rbp\n"
-        "    ret\n"
+        "    popq %rcx\n" /* the return address, and go there: see the note above */
+        "    jmpq *%rcx\n"
         ".size coro_context_switch, .-coro_context_switch\n");
 
 enum { X86_SAVED_REGS = 6, MXCSR_DEFAULT = 0x1f80, X87_CW_DEFAULT = 0x037f };
@@ -115,7 +122,9 @@ __asm__(".text\n"
         "    ldp d12, d13, [sp, #128]\n"
         "    ldp d14, d15, [sp, #144]\n"
         "    add sp, sp, #176\n"
-        "    ret\n" /* to x30 */
+        "    ret\n" /* to x30; `br x30` would dodge the return predictor as on x86-64, but
+                    it needs a BTI landing pad where branch protection is on, and it is
+                    unmeasured here (this machine runs aarch64 only under qemu) */
         ".size coro_context_switch, .-coro_context_switch\n");
 
 enum { A64_FRAME_WORDS = 22, A64_X29 = 10, A64_X30 = 11 };

@@ -26,7 +26,8 @@
 
 struct task {
     struct future future; /* first: a task is a future (future_new_extended) */
-    struct coro *coro;    /* NULL once the body has returned */
+    struct coro *coro;    /* NULL once the body has returned and step() has freed it */
+    bool returned;        /* the body has returned: the coroutine is finished */
     task_fn *fn;
     void *arg;
     unsigned id;
@@ -80,7 +81,7 @@ static void step(struct loop *loop, void *arg)
         t->slice_start = loop_time(loop);
         trace_slice(t->id, false, "run", began, t->slice_start);
     }
-    if (coro_finished(t->coro)) {
+    if (t->returned) {
         coro_destroy(t->coro);
         t->coro = NULL;
         if (t->traced) {
@@ -158,6 +159,7 @@ static void run_body(void *arg)
     else
         result = t->fn(t->arg);
     end_task(t, result);
+    t->returned = true;
 }
 
 static bool cancel_hook(struct future *f)
