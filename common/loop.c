@@ -1,6 +1,7 @@
 /*
- * loop.c — the heart of the event loop: handles, the ready queue, timers, and one
- * iteration (loop_run_once), which everything else only repeats. See loop.h.
+ * loop.c — the heart of the event loop: one iteration (loop_run_once), which
+ * run_forever only repeats, and the loop's birth and death around it. See loop.h;
+ * handles and scheduling are in loop_handles.c.
  */
 #include "loop_private.h"
 
@@ -16,80 +17,6 @@
 #include <string.h>
 
 static _Thread_local struct loop *running_loop;
-
-/* ---- slots and handles ---- */
-
-static uint64_t make_id(uint32_t index, uint32_t gen)
-{
-    return (uint64_t)gen << 32 | index;
-}
-
-struct slot *loop_slot(const struct loop *loop, uint64_t id)
-{
-    uint32_t index = (uint32_t)id, gen = (uint32_t)(id >> 32);
-    if (id == 0 || index >= loop->nslots)
-        return NULL;
-    struct slot *s = &loop->slots[index];
-    return s->gen == gen && s->state != SLOT_FREE ? s : NULL;
-}
-
-uint64_t loop_slot_new(struct loop *loop, enum slot_state state, const char *name,
-                       loop_callback *fn, void *arg)
-{
-    if (loop->first_free == UINT32_MAX) {
-        uint32_t old = loop->nslots, grown = old ? 2 * old : 64;
-        loop->slots = realloc(loop->slots, grown * sizeof *loop->slots);
-        if (!loop->slots)
-            die("loop: out of memory for %u callbacks", grown);
-        /* Thread the new slots onto the free list; generations start at 1, so no id is 0. */
-        for (uint32_t i = old; i < grown; i++)
-            loop->slots[i] = (struct slot){.gen = 1, .next_free = i + 1};
-        loop->slots[grown - 1].next_free = UINT32_MAX;
-        loop->first_free = old;
-        loop->nslots = grown;
-    }
-    uint32_t index = loop->first_free;
-    struct slot *s = &loop->slots[index];
-    loop->first_free = s->next_free;
-    uint32_t gen = s->gen;
-    *s = (struct slot){.fn = fn, .arg = arg, .name = name, .gen = gen, .state = (uint8_t)state};
-    return make_id(index, gen);
-}
-
-void loop_slot_free(struct loop *loop, uint64_t id)
-{
-    uint32_t index = (uint32_t)id;
-    struct slot *s = &loop->slots[index];
-    s->state = SLOT_FREE;
-    s->gen = s->gen == UINT32_MAX ? 1 : s->gen + 1; /* every old handle stops matching */
-    s->next_free = loop->first_free;
-    loop->first_free = index;
-}
-
-/* ---- the ready queue ---- */
-
-void loop_ready_push(struct loop *loop, uint64_t id)
-{
-    struct ready_ring *r = &loop->ready;
-    if (r->count == r->cap) {
-        size_t grown = r->cap ? 2 * r->cap : 256;
-        uint64_t *ids = xmalloc(grown * sizeof *ids);
-        for (size_t i = 0; i < r->count; i++)
-            ids[i] = r->ids[(r->head + i) % r->cap];
-        free(r->ids);
-        *r = (struct ready_ring){.ids = ids, .head = 0, .count = r->count, .cap = grown};
-    }
-    r->ids[(r->head + r->count++) % r->cap] = id;
-}
-
-static uint64_t ready_pop(struct loop *loop)
-{
-    struct ready_ring *r = &loop->ready;
-    uint64_t id = r->ids[r->head];
-    r->head = (r->head + 1) % r->cap;
-    r->count--;
-    return id;
-}
 
 /* ---- time ---- */
 
@@ -109,94 +36,6 @@ void loop_set_virtual_clock(struct loop *loop, bool on)
         die("loop_set_virtual_clock: set the clock before scheduling anything");
     loop->virtual_clock = on;
     loop->virtual_now = 0;
-}
-
-/* ---- scheduling ---- */
-
-void loop_check_thread(const struct loop *loop, const char *call)
-{
-    if (loop->debug && loop->running && !pthread_equal(loop->thread, pthread_self()))
-        die("%s: called from another thread than the loop's (use "
-            "loop_call_soon_threadsafe)",
-            call);
-}
-
-struct loop_handle loop_call_soon_named(struct loop *loop, const char *name, loop_callback *fn,
-                                        void *arg)
-{
-    loop_check_thread(loop, "loop_call_soon");
-    uint64_t id = loop_slot_new(loop, SLOT_READY, name, fn, arg);
-    loop_ready_push(loop, id);
-    return (struct loop_handle){id};
-}
-
-static uint64_t seconds_to_ns(double seconds)
-{
-    if (!(seconds > 0)) /* also catches NaN */
-        return 0;
-    return seconds >= 1e10 ? (uint64_t)1e19 : (uint64_t)(seconds * 1e9 + 0.5);
-}
-
-static struct loop_handle call_at_ns(struct loop *loop, uint64_t when, const char *name,
-                                     loop_callback *fn, void *arg)
-{
-    loop_check_thread(loop, "loop_call_at");
-    uint64_t id = loop_slot_new(loop, SLOT_TIMER, name, fn, arg);
-    timer_heap_push(&loop->timers, (struct timer_entry){when, loop->timer_seq++, id});
-    return (struct loop_handle){id};
-}
-
-struct loop_handle loop_call_later_named(struct loop *loop, double delay, const char *name,
-                                         loop_callback *fn, void *arg)
-{
-    return call_at_ns(loop, loop_time_ns(loop) + seconds_to_ns(delay), name, fn, arg);
-}
-
-struct loop_handle loop_call_at_named(struct loop *loop, double when, const char *name,
-                                      loop_callback *fn, void *arg)
-{
-    return call_at_ns(loop, seconds_to_ns(when), name, fn, arg);
-}
-
-static bool timer_is_live(const struct timer_entry *e, void *loop)
-{
-    return loop_slot(loop, e->id) != NULL;
-}
-
-bool loop_cancel(struct loop *loop, struct loop_handle h)
-{
-    loop_check_thread(loop, "loop_cancel");
-    struct slot *s = loop_slot(loop, h.id);
-    if (!s || s->state == SLOT_IO)
-        return false;
-    bool was_timer = s->state == SLOT_TIMER;
-    loop_callback *drop = s->drop;
-    void *arg = s->arg;
-    /* The id stays in the ready ring or the heap; with its slot freed it is skipped there. */
-    loop_slot_free(loop, h.id);
-    if (was_timer && ++loop->cancelled_timers > 64 &&
-        loop->cancelled_timers > loop->timers.count / 2) {
-        timer_heap_filter(&loop->timers, timer_is_live, loop);
-        loop->cancelled_timers = 0;
-    }
-    if (drop)
-        drop(loop, arg);
-    return true;
-}
-
-bool loop_handle_pending(const struct loop *loop, struct loop_handle h)
-{
-    const struct slot *s = loop_slot(loop, h.id);
-    return s && s->state != SLOT_IO;
-}
-
-bool loop_handle_on_drop(struct loop *loop, struct loop_handle h, loop_callback *drop)
-{
-    struct slot *s = loop_slot(loop, h.id);
-    if (!s || s->state == SLOT_IO)
-        return false;
-    s->drop = drop;
-    return true;
 }
 
 /* ---- one iteration ---- */
@@ -320,7 +159,7 @@ static void loop_run_once(struct loop *loop)
 
     /* 3. Run what is ready now; what these callbacks schedule waits for the next iteration. */
     for (size_t n = loop->ready.count; n > 0; n--)
-        run_handle(loop, ready_pop(loop));
+        run_handle(loop, loop_ready_pop(loop));
 }
 
 /* ---- run, stop, close ---- */
@@ -435,8 +274,8 @@ static void drop_pending(struct loop *loop)
 {
     struct timer_entry t;
     while (loop->ready.count || loop->timers.count) {
-        uint64_t id = loop->ready.count ? ready_pop(loop)
-                                        : (timer_heap_pop(&loop->timers, &t), t.id);
+        uint64_t id =
+            loop->ready.count ? loop_ready_pop(loop) : (timer_heap_pop(&loop->timers, &t), t.id);
         struct slot *s = loop_slot(loop, id);
         if (!s || s->state == SLOT_IO)
             continue;
@@ -509,7 +348,7 @@ bool loop_get_debug(const struct loop *loop)
 
 void loop_set_slow_callback_duration(struct loop *loop, double seconds)
 {
-    loop->slow_ns = seconds_to_ns(seconds);
+    loop->slow_ns = loop_seconds_to_ns(seconds);
 }
 
 struct loop_stats loop_get_stats(const struct loop *loop)

@@ -68,9 +68,9 @@ struct loop_handle {
 };
 
 enum {
-    LOOP_POLL_EVERY = 64,                 /* callbacks between two polls while work is ready */
-    LOOP_POLL_INTERVAL_NS = 1000000,      /* ... or this long, whichever comes first */
-    LOOP_SLOW_CALLBACK_MS = 100,          /* debug mode's default threshold */
+    LOOP_POLL_EVERY = 64,            /* callbacks between two polls while work is ready */
+    LOOP_POLL_INTERVAL_NS = 1000000, /* ... or this long, whichever comes first */
+    LOOP_SLOW_CALLBACK_MS = 100,     /* debug mode's default threshold */
 };
 
 /* ---- create, run, stop, close ---- */
@@ -131,8 +131,8 @@ void loop_set_virtual_clock(struct loop *loop, bool on);
 
 /* ---- callbacks and timers ---- */
 
-struct loop_handle loop_call_soon_named(struct loop *loop, const char *name,
-                                        loop_callback *fn, void *arg);
+struct loop_handle loop_call_soon_named(struct loop *loop, const char *name, loop_callback *fn,
+                                        void *arg);
 /* Run `fn` `delay` seconds from now (a negative delay is 0). */
 struct loop_handle loop_call_later_named(struct loop *loop, double delay, const char *name,
                                          loop_callback *fn, void *arg);
@@ -163,10 +163,9 @@ bool loop_handle_on_drop(struct loop *loop, struct loop_handle h, loop_callback 
  * signal handler (that is what loop_add_signal_handler is for). Returns no handle:
  * the callback cannot be cancelled, and it runs in the order threads scheduled it.
  */
-void loop_call_soon_threadsafe_named(struct loop *loop, const char *name,
-                                     loop_callback *fn, void *arg);
-#define loop_call_soon_threadsafe(loop, fn, arg) \
-    loop_call_soon_threadsafe_named(loop, #fn, fn, arg)
+void loop_call_soon_threadsafe_named(struct loop *loop, const char *name, loop_callback *fn,
+                                     void *arg);
+#define loop_call_soon_threadsafe(loop, fn, arg) loop_call_soon_threadsafe_named(loop, #fn, fn, arg)
 
 /* ---- file descriptors ---- */
 
@@ -197,9 +196,9 @@ bool loop_remove_writer(struct loop *loop, int fd);
  * signal that cannot be caught (SIGKILL, SIGSTOP, out of range), or -EBUSY if another
  * loop handles it.
  */
-int loop_add_signal_handler_named(struct loop *loop, int signo, const char *name,
-                                  loop_callback *fn, void *arg);
-#define loop_add_signal_handler(loop, signo, fn, arg) \
+int loop_add_signal_handler_named(struct loop *loop, int signo, const char *name, loop_callback *fn,
+                                  void *arg);
+#define loop_add_signal_handler(loop, signo, fn, arg)                                              \
     loop_add_signal_handler_named(loop, signo, #fn, fn, arg)
 
 /* Restore the signal's previous disposition: true if this loop was handling it. */
@@ -220,8 +219,7 @@ struct loop_error {
 };
 
 /* The error and its strings live only during the call: copy what you keep. */
-typedef void loop_exception_handler(struct loop *loop, const struct loop_error *error,
-                                    void *arg);
+typedef void loop_exception_handler(struct loop *loop, const struct loop_error *error, void *arg);
 
 /* Install a handler (NULL restores the default, which prints one line on stderr). */
 void loop_set_exception_handler(struct loop *loop, loop_exception_handler *handler, void *arg);

@@ -66,14 +66,12 @@ static int set_watch(struct loop *loop, int fd, unsigned direction, const char *
     return 0;
 }
 
-int loop_add_reader_named(struct loop *loop, int fd, const char *name, loop_callback *fn,
-                          void *arg)
+int loop_add_reader_named(struct loop *loop, int fd, const char *name, loop_callback *fn, void *arg)
 {
     return set_watch(loop, fd, LOOP_READABLE, name, fn, arg);
 }
 
-int loop_add_writer_named(struct loop *loop, int fd, const char *name, loop_callback *fn,
-                          void *arg)
+int loop_add_writer_named(struct loop *loop, int fd, const char *name, loop_callback *fn, void *arg)
 {
     return set_watch(loop, fd, LOOP_WRITABLE, name, fn, arg);
 }

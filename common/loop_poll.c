@@ -17,7 +17,7 @@ struct poll_state {
     int count, cap;
     int *index_of; /* fd -> its position in fds, or -1 */
     int index_cap;
-    int resume;    /* where the last wait stopped reporting, when it ran out of room */
+    int resume; /* where the last wait stopped reporting, when it ran out of room */
 };
 
 static void *poll_open(void)

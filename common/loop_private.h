@@ -1,6 +1,7 @@
 /*
  * loop_private.h — the inside of struct loop, shared by the files that make the loop:
- *   loop.c         handles, the ready queue, timers, one iteration, run/stop/close
+ *   loop.c         one iteration, and run / stop / new / close around it
+ *   loop_handles.c handles in slots, the ready queue, call_soon/later/at, cancel
  *   loop_io.c      readers and writers: the fd table and the backend's events
  *   loop_wakeup.c  the self-pipe: calls from other threads, and signals
  *   future.c       counts the loop's live futures, so loop_close can check
@@ -108,12 +109,14 @@ struct loop {
     struct signal_watch signals[NSIG];
 };
 
-/* loop.c */
+/* loop_handles.c */
 struct slot *loop_slot(const struct loop *loop, uint64_t id);
 uint64_t loop_slot_new(struct loop *loop, enum slot_state state, const char *name,
                        loop_callback *fn, void *arg);
 void loop_slot_free(struct loop *loop, uint64_t id);
 void loop_ready_push(struct loop *loop, uint64_t id);
+uint64_t loop_ready_pop(struct loop *loop);
+uint64_t loop_seconds_to_ns(double seconds);
 void loop_check_thread(const struct loop *loop, const char *call);
 
 /* loop_io.c */

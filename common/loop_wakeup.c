@@ -42,8 +42,8 @@ static void on_signal(int signo)
     errno = saved;
 }
 
-int loop_add_signal_handler_named(struct loop *loop, int signo, const char *name,
-                                  loop_callback *fn, void *arg)
+int loop_add_signal_handler_named(struct loop *loop, int signo, const char *name, loop_callback *fn,
+                                  void *arg)
 {
     loop_check_thread(loop, "loop_add_signal_handler");
     if (signo <= 0 || signo >= NSIG || signo == SIGKILL || signo == SIGSTOP)

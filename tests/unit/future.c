@@ -163,7 +163,8 @@ int main(void)
     loop_close(loop); /* would die if the dropped callback kept the future alive */
     ok(1, "closing the loop drops scheduled done callbacks and their references");
 
-    /* Closing a loop while a future is still referenced is a clear error, not a dangling pointer. */
+    /* Closing a loop while a future is still referenced is a clear error, not a dangling pointer.
+     */
     fflush(stdout);
     pid_t child = fork();
     if (child == 0) {

@@ -96,8 +96,10 @@ static void test_timer_never_early(void)
     loop_call_later(loop, 0.03, note_time, "a");
     loop_call_later(loop, 0.03, stop, NULL);
     loop_run_forever(loop);
-    ok(ran_at[0] - start >= 0.03, "%s: a 30 ms timer on the real clock waits at least 30 ms "
-       "(%.4f s)", backend, ran_at[0] - start);
+    ok(ran_at[0] - start >= 0.03,
+       "%s: a 30 ms timer on the real clock waits at least 30 ms "
+       "(%.4f s)",
+       backend, ran_at[0] - start);
     loop_close(loop);
 }
 
@@ -345,8 +347,7 @@ static void test_signal_during_wait(void)
     loop_run_forever(loop);
     pthread_join(t, NULL);
     ok(delivered == 1 && signal_in_loop_thread,
-       "%s: a signal sent while the loop is blocked is delivered, in the loop's thread",
-       backend);
+       "%s: a signal sent while the loop is blocked is delivered, in the loop's thread", backend);
     loop_cancel(loop, guard);
     ok(loop_remove_signal_handler(loop, SIGUSR1), "%s: the handler is removed", backend);
     struct sigaction now;
@@ -450,8 +451,7 @@ static void test_close(void)
     loop_handle_on_drop(loop, b, count_drop);
     loop_add_signal_handler(loop, SIGUSR2, stop, NULL);
     loop_close(loop);
-    is_long(drops, 2, "%s: close drops the callbacks still scheduled, calling their drop",
-            backend);
+    is_long(drops, 2, "%s: close drops the callbacks still scheduled, calling their drop", backend);
     is_long(fds_open_count(), fds_before, "%s: a closed loop leaves no fd open", backend);
     struct sigaction now;
     sigaction(SIGUSR2, NULL, &now);

@@ -116,8 +116,8 @@ int main(void)
 
     loop = loop_new();
     loop_set_exception_handler(loop, handler, &handled);
-    loop_call_exception_handler(loop, &(struct loop_error){"socket went away", -EPIPE, NULL,
-                                                           "on_write"});
+    loop_call_exception_handler(loop,
+                                &(struct loop_error){"socket went away", -EPIPE, NULL, "on_write"});
     ok(handled == 1 && seen.code == -EPIPE && strcmp(seen.source, "on_write") == 0,
        "loop_call_exception_handler passes the error to the installed handler");
     loop_set_exception_handler(loop, NULL, NULL);

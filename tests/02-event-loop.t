@@ -1,0 +1,105 @@
+#!/bin/sh
+# Chapter 02, the event loop: each program shows what it exists to show.
+. "${0%/*}/lib.sh"
+ch=02-event-loop
+
+# line_of TEXT REGEX: the number of the first line of TEXT matching REGEX (empty if none).
+line_of() {
+    printf '%s\n' "$1" | grep -n -E -m1 -- "$2" | cut -d: -f1
+}
+
+# --- hello: Hello, then World a pause later, in both styles; the loop sleeps, never spins.
+run $ch/hello --quick
+is "$rc" 0 "hello exits 0"
+is "$(printf '%s\n' "$out" | grep -c -E '\] Hello$')" 2 "hello says Hello in each style"
+is "$(printf '%s\n' "$out" | grep -c -E '\] World$')" 2 "and World in each style"
+check "Hello comes before World" num_cmp "$(line_of "$out" 'Hello$')" '<' "$(line_of "$out" 'World$')"
+check "the old style waits the whole pause (0.05 s)" num_cmp "$(result hello.old.seconds)" '>=' 0.05
+check "the run style too" num_cmp "$(result hello.run.seconds)" '>=' 0.05
+check "the loop slept in one poll instead of spinning (few iterations)" \
+    num_cmp "$(result hello.old.iterations)" '<=' 5
+LAB_LOOP_BACKEND=poll run $ch/hello --quick
+like "$out" 'polls \(poll\)' "LAB_LOOP_BACKEND=poll runs hello on the poll backend"
+
+# --- callback_hell: the three steps in order, each after its pause.
+run $ch/callback_hell --quick
+is "$rc" 0 "callback_hell exits 0"
+one=$(line_of "$out" '回调1') two=$(line_of "$out" '回调2') three=$(line_of "$out" '回调3')
+check "回调1, 回调2, 回调3 run in that order" sh -c '[ "$1" -lt "$2" ] && [ "$2" -lt "$3" ]' _ "$one" "$two" "$three"
+is "$(result callback_hell.steps)" 3 "all three steps ran"
+check "the timed chain took at least its three pauses (3 × 0.02 s)" \
+    num_cmp "$(result callback_hell.seconds)" '>=' 0.06
+
+# --- slow_callback: debug mode names the callback that blocked, and only that one.
+run $ch/slow_callback --quick
+is "$rc" 0 "slow_callback exits 0"
+like "$out" 'slow callback: blocking_fetch took 0\.[0-9]+ s' "debug mode names blocking_fetch as slow"
+unlike "$out" 'slow callback: (nonblocking_fetch|fetch_done)' "and never the call_later version"
+check "the blocking sleep froze the heartbeat for the whole fetch (0.15 s)" \
+    num_cmp "$(result slow_callback.gap.blocking)" '>=' 0.15
+check "the article's decorator flags the harmless version too (the erratum)" \
+    num_cmp "$(result slow_callback.decorator.nonblocking)" '>' 0.1
+run $ch/slow_callback --quick --threshold-ms 5000
+unlike "$out" 'slow callback' "with a 5 s threshold, nothing is reported"
+
+# --- error_handler: the handler gets the lost error and the callback's, not the read one.
+run $ch/error_handler --quick
+is "$rc" 0 "error_handler exits 0"
+like "$out" '\[loop\] Future exception was never retrieved \(in faulty_task\)' \
+    "without a handler, the default one prints the lost error"
+is "$(result error_handler.lost)" 1 "handle_exception receives the error nobody retrieved"
+is "$(result error_handler.read)" 0 "but not the one safe_main read"
+is "$(result error_handler.callback)" 1 "and the error a callback handed over"
+
+# --- signals: the default run sends itself SIGTERM and ends cleanly.
+run $ch/signals --quick
+is "$rc" 0 "signals exits 0 after SIGTERM"
+is "$(result signals.signal)" 15 "SIGTERM reached graceful_shutdown"
+like "$out" "in the loop's thread: yes" "as a callback in the loop's thread"
+is "$(result signals.cancelled)" 3 "which cancelled the three workers"
+like "$out" 'cleanup: signal handlers restored, the sender reaped, loop closed' "the cleanup ran"
+run $ch/signals --quick --send int
+is "$(result signals.signal)" 2 "--send int: SIGINT (Ctrl-C) does the same"
+
+# An operator's Ctrl-C and kill -TERM, from outside.
+# wait_for_line FILE REGEX: wait (up to 60 s) until a line of FILE matches.
+wait_for_line() {
+    tries=0
+    until grep -qs -E -- "$2" "$1" || [ $tries -ge 600 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+}
+# wait_for_exit PID: wait (up to 60 s) until PID has exited (a zombie not yet reaped counts).
+wait_for_exit() {
+    tries=0
+    while [ $tries -lt 600 ]; do
+        case $(ps -o stat= -p "$1" 2>/dev/null) in '' | Z*) return ;; esac
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+}
+for sig in INT TERM; do
+    log=$tap_tmp/signals-$sig.out
+    results=$tap_tmp/results
+    : >"$results"
+    LAB_RESULTS=$results "$LAB_BUILD/$ch/signals" --send none >"$log" 2>&1 </dev/null &
+    pid=$!
+    wait_for_line "$log" 'ready:'
+    kill -$sig $pid
+    wait_for_exit $pid
+    kill -KILL $pid 2>/dev/null # only if it hung
+    wait $pid
+    rc=$?
+    is "$rc" 0 "kill -$sig from outside: exit 0"
+    like "$(cat "$log")" "收到终止信号 SIG$sig" "kill -$sig from outside reaches graceful_shutdown"
+    like "$(cat "$log")" 'cleanup: signal handlers restored, no sender to reap, loop closed' \
+        "kill -$sig from outside: the cleanup ran"
+done
+
+# --- the exercise: the checker passes the reference heap and fails the starter's list.
+exercise_checker_works $ch
+run $ch/exercises/solutions/timers --quick
+like "$out" '0\.10s\] timer for 0\.1 s \(first' "the reference demo fires the 0.1 s timer at 0.1 s"
+
+done_testing
