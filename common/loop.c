@@ -266,6 +266,9 @@ struct loop *loop_new(void)
         die("LAB_SLOW_CALLBACK_MS=%s: expected a whole number of milliseconds", slow);
     loop->slow_ns = (uint64_t)ms * 1000000;
 
+    const char *virtual_clock = getenv("LAB_VIRTUAL_CLOCK");
+    loop->virtual_clock = virtual_clock && *virtual_clock && strcmp(virtual_clock, "0") != 0;
+
     loop_wakeup_open(loop);
     return loop;
 }
