@@ -448,9 +448,6 @@ int async_run(task_fn *main, void *arg, void **result)
     if (loop_get_running())
         return -EBUSY;
     struct loop *loop = loop_new();
-    const char *virtual_clock = getenv("LAB_VIRTUAL_CLOCK");
-    if (virtual_clock && strcmp(virtual_clock, "1") == 0)
-        loop_set_virtual_clock(loop, true);
     int rc = async_run_on(loop, main, arg, result);
     /* A task nobody released is a leak: say which, then let it go so the loop can close. */
     for (struct task *t = oldest, *next; t; t = next) {

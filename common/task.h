@@ -121,7 +121,7 @@ const char *task_error_message(const struct task *t);
 size_t all_tasks(struct task **out, size_t cap);
 
 /*
- * asyncio.run(): a new loop (with the virtual clock when LAB_VIRTUAL_CLOCK=1), `main`
+ * asyncio.run(): a new loop (loop_new: LAB_VIRTUAL_CLOCK=1 gives it the virtual clock), `main`
  * run as a task named "main" until it ends, the leftovers dealt with (see the laws),
  * the loop closed. Returns main's outcome as await_task would; an error is also
  * reported on stderr, as an uncaught exception would be.
