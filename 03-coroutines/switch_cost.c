@@ -1,12 +1,14 @@
 /*
  * switch_cost.c — what it costs to switch from one line of work to another: a coroutine
- * switch, a ucontext switch, and a hand-off between two threads.
+ * switch, a task's turn through the event loop, a ucontext switch, and a hand-off
+ * between two threads.
  *
  * Mirrors A1 §1 「异步编程的本质与价值」: "前者没有线程切换开销" (coroutines have no
  * thread-switch cost). Not none: a coroutine switch saves a few registers and swaps a
- * stack pointer, in user space. swapcontext(3) does the same plus a system call to save
- * the signal mask; a thread hand-off goes through the kernel's scheduler twice. Watch
- * the last column: how many coroutine switches fit in the time of one of the others.
+ * stack pointer, in user space; a task that yields (asyncio.sleep(0)) also goes through
+ * the loop's ready queue. swapcontext(3) adds a system call to save the signal mask; a
+ * thread hand-off goes through the kernel's scheduler. Watch the last column: how many
+ * coroutine switches fit in the time of one of the others.
  */
 #include "args.h"
 #include "check.h"
@@ -14,6 +16,7 @@
 #include "coro.h"
 #include "results.h"
 #include "table.h"
+#include "task.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -54,7 +57,45 @@ static uint64_t run_coro(double seconds, uint64_t *ns)
     return switches;
 }
 
-/* ---- swapcontext(3), the same round trip ---- */
+/* ---- two tasks taking turns through the loop: asyncio.sleep(0) ---- */
+
+struct turns {
+    uint64_t deadline;
+    uint64_t count; /* turns taken by both tasks */
+};
+
+static void *take_turns(void *arg)
+{
+    struct turns *t = arg;
+    while (now_ns() < t->deadline) {
+        for (int i = 0; i < BATCH; i++)
+            async_sleep(0);
+        t->count += BATCH;
+    }
+    return NULL;
+}
+
+static void *two_tasks(void *arg)
+{
+    struct task *a = create_task("ping", take_turns, arg);
+    struct task *b = create_task("pong", take_turns, arg);
+    await_task(a, NULL);
+    await_task(b, NULL);
+    task_release(a);
+    task_release(b);
+    return NULL;
+}
+
+static uint64_t run_tasks(double seconds, uint64_t *ns)
+{
+    uint64_t t0 = now_ns();
+    struct turns t = {.deadline = t0 + (uint64_t)(seconds * 1e9), .count = 0};
+    async_run(two_tasks, &t, NULL);
+    *ns = now_ns() - t0;
+    return t.count;
+}
+
+/* ---- swapcontext(3), the same round trip as the coroutines ---- */
 
 static ucontext_t uc_main, uc_side;
 static uint64_t uc_yields;
@@ -174,8 +215,9 @@ int main(int argc, char **argv)
         OPT_END,
     };
     args_parse(argc, argv,
-               "Measure a switch: this lab's coroutines, swapcontext(3), and two threads "
-               "handing a turn to each other (mutex + condition variable).",
+               "Measure a switch: this lab's coroutines, two tasks taking turns through the "
+               "event loop, swapcontext(3), and two threads handing a turn to each other "
+               "(mutex + condition variable).",
                opts);
     if (quick)
         seconds = 0.05;
@@ -183,12 +225,15 @@ int main(int argc, char **argv)
     printf("Each kind of switch runs for %.2f s (best of %d rounds). Coroutine switch: %s.\n\n",
            seconds, ROUNDS, coro_backend());
     struct measured co = measure(run_coro, seconds);
+    struct measured ty = measure(run_tasks, seconds);
     struct measured uc = measure(run_ucontext, seconds);
     struct measured th = measure(run_threads, seconds);
 
     struct table *t = table_new("switch|switches made|ns per switch|coroutine switches in its time");
     table_row(t, "coroutine (coro_resume / coro_yield)|%llu|%.1f|%.0f",
               (unsigned long long)co.switches, co.best_ns, 1.0);
+    table_row(t, "task turn through the loop (async_sleep(0))|%llu|%.1f|%.0f",
+              (unsigned long long)ty.switches, ty.best_ns, ty.best_ns / co.best_ns);
     table_row(t, "swapcontext(3)|%llu|%.1f|%.0f", (unsigned long long)uc.switches, uc.best_ns,
               uc.best_ns / co.best_ns);
     table_row(t, "thread hand-off (mutex + condvar)|%llu|%.1f|%.0f",
@@ -203,9 +248,11 @@ int main(int argc, char **argv)
         die("a switch went missing");
 
     result_record("switch.ns.context", co.best_ns, "ns");
+    result_record("switch.ns.task_yield", ty.best_ns, "ns");
     result_record("switch.ns.ucontext", uc.best_ns, "ns");
     result_record("switch.ns.thread_handoff", th.best_ns, "ns");
     result_record("switch.count.context", (double)co.switches, "switches");
+    result_record("switch.count.task_yield", (double)ty.switches, "switches");
     result_record("switch.count.ucontext", (double)uc.switches, "switches");
     result_record("switch.count.thread_handoff", (double)th.switches, "switches");
     return 0;

@@ -404,9 +404,19 @@ static void cancel_leftovers(struct loop *loop)
         struct task **left = xcalloc(n, sizeof *left);
         all_tasks(left, n);
         char names[256] = "";
-        for (size_t i = 0; i < n; i++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                     i ? ", " : "", left[i]->name);
+        for (size_t i = 0; i < n; i++) {
+            size_t same = 0, first = i; /* name each name once, with how many share it */
+            for (size_t j = 0; j < n; j++)
+                if (strcmp(left[j]->name, left[i]->name) == 0 && same++ == 0)
+                    first = j;
+            if (first != i)
+                continue;
+            char times[24] = "";
+            if (same > 1)
+                snprintf(times, sizeof times, " x%zu", same);
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%s",
+                     i ? ", " : "", left[i]->name, times);
+        }
         report("%zu task%s still running: %s; cancelling", n, n == 1 ? "" : "s", names);
         struct countdown c = {future_new(loop), n};
         for (size_t i = 0; i < n; i++) {
