@@ -36,7 +36,7 @@ static void *server(void *arg)
     int conn = sock_accept(e->listener, NULL, NULL);
     if (conn < 0)
         return task_raise(conn, "accept");
-    char buf[65536];
+    char buf[16384]; /* a task's stack is 64 KiB: big buffers belong on the heap */
     ssize_t n;
     while ((n = sock_recv(conn, buf, sizeof buf)) > 0) {
         if (sock_sendall(conn, buf, (size_t)n) != 0)
