@@ -106,4 +106,7 @@ if [ -z "$LAB_SANITIZER" ]; then # the sanitizers' shadow memory inflates every 
         num_cmp "$(result tasks.bytes_per_task.thread)" '>' "$stackful"
 fi
 
+# --- the exercise: the checker passes the reference state machine and fails the starter.
+exercise_checker_works $ch
+
 done_testing
