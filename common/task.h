@@ -42,8 +42,10 @@
  *   result pointer never has two owners.
  * - A task lives until it has finished and its creator has released it (task_release).
  * - create_task() outside a running loop returns NULL with errno ESRCH; a suspension
- *   outside a task returns -EPERM; a task awaiting itself gets -EDEADLK; cancelling a
- *   finished task returns -EINVAL.
+ *   outside a task returns -EPERM; a task awaiting itself gets -EDEADLK; awaiting a
+ *   future of another loop gets -EXDEV; cancelling a finished task returns -EINVAL.
+ * - Tasks belong to their loop's thread; another thread reaches them only by completing
+ *   a future through loop_call_soon_threadsafe(), which wakes the task awaiting it.
  * - A task's stack is a coroutine's (coro.h): an overflow kills the program at the guard
  *   page with a message naming the task.
  * - async_run() runs main as a task until it ends, reports the tasks still running then,
