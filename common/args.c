@@ -32,6 +32,19 @@ bool parse_double(const char *s, double min, double max, double *out)
     return true;
 }
 
+/* The variables of the options the last parse saw, for args_given(). */
+enum { MAX_GIVEN = 64 };
+static const void *given[MAX_GIVEN];
+static int given_count;
+
+bool args_given(const void *value)
+{
+    for (int i = 0; i < given_count; i++)
+        if (given[i] == value)
+            return true;
+    return false;
+}
+
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
@@ -85,6 +98,7 @@ static int set_value(const struct opt *o, const char *text, char *err, size_t er
 
 int args_try_parse(int argc, char **argv, const struct opt *opts, char *err, size_t errlen)
 {
+    given_count = 0;
     const char *quick_env = getenv("LAB_QUICK");
     const struct opt *quick = find(opts, "quick", 5);
     if (quick && quick->kind == OPT_KIND_FLAG && quick_env && strcmp(quick_env, "1") == 0)
@@ -103,6 +117,8 @@ int args_try_parse(int argc, char **argv, const struct opt *opts, char *err, siz
         const struct opt *o = find(opts, name, len);
         if (!o)
             return fail(err, errlen, "unknown option '%.*s' (try --help)", (int)(len + 2), arg);
+        if (given_count < MAX_GIVEN)
+            given[given_count++] = o->value;
 
         if (o->kind == OPT_KIND_FLAG) {
             if (eq)

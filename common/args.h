@@ -56,6 +56,13 @@ void args_parse(int argc, char **argv, const char *summary, const struct opt *op
  */
 int args_try_parse(int argc, char **argv, const struct opt *opts, char *err, size_t errlen);
 
+/*
+ * Whether the last parse saw the option whose variable is `value` on the command line.
+ * --quick shrinks only what the user left at its default:
+ *     if (quick && !args_given(&threads)) threads = 2;
+ */
+bool args_given(const void *value);
+
 /* Print the usage text args_parse prints for --help. */
 void args_usage(const char *program, const char *summary, const struct opt *opts);
 

@@ -172,7 +172,6 @@ void loop_run_forever(struct loop *loop)
     if (running_loop)
         die("loop_run_forever: another loop is running in this thread");
     loop->running = true;
-    loop->thread = pthread_self();
     running_loop = loop;
     do
         loop_run_once(loop);

@@ -86,7 +86,8 @@ uint64_t loop_ready_pop(struct loop *loop)
 
 void loop_check_thread(const struct loop *loop, const char *call)
 {
-    if (loop->debug && loop->running && !pthread_equal(loop->thread, pthread_self()))
+    /* Only the running loop's own thread has it as its running loop (a thread-local). */
+    if (loop->debug && loop->running && loop_get_running() != loop)
         die("%s: called from another thread than the loop's (use "
             "loop_call_soon_threadsafe)",
             call);

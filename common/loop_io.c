@@ -11,7 +11,6 @@
 #include "check.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 
 static struct fd_watch *watch_of(struct loop *loop, int fd)
@@ -40,7 +39,7 @@ static int set_watch(struct loop *loop, int fd, unsigned direction, const char *
                      loop_callback *fn, void *arg)
 {
     loop_check_thread(loop, fn ? "loop_add_reader/writer" : "loop_remove_reader/writer");
-    if (fd < 0 || (fn && fcntl(fd, F_GETFD) == -1))
+    if (fd < 0)
         return -EBADF;
     if (!fn && fd >= loop->fds_cap)
         return -ENOENT;
@@ -54,12 +53,9 @@ static int set_watch(struct loop *loop, int fd, unsigned direction, const char *
     *handle = fn ? loop_slot_new(loop, SLOT_IO, name, fn, arg) : 0;
     unsigned after = events_of(w);
     int rc = before == after ? 0 : loop->backend->watch(loop->backend_state, fd, before, after);
-    if (rc < 0 && fn) {
+    if (rc < 0 && fn) { /* the kernel refused a new direction: forget it, as if never added */
         loop_slot_free(loop, *handle);
         *handle = 0;
-        after = events_of(w);
-        if (after != before) /* the other direction was dropped along with this one */
-            loop->backend->watch(loop->backend_state, fd, before, after);
         return rc;
     }
     loop->watched_fds += (after != 0) - (before != 0);

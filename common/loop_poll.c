@@ -8,6 +8,7 @@
 #include "check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -68,6 +69,9 @@ static int poll_watch(void *state, int fd, unsigned old, unsigned now)
         return 0;
     }
     if (i < 0) {
+        /* poll() would only say POLLNVAL later: refuse a closed fd now, as epoll_ctl does. */
+        if (fcntl(fd, F_GETFD) == -1)
+            return -errno;
         if (s->count == s->cap) {
             s->cap = s->cap ? 2 * s->cap : 64;
             s->fds = realloc(s->fds, (size_t)s->cap * sizeof *s->fds);

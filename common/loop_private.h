@@ -84,8 +84,8 @@ struct loop {
     int watched_fds; /* fds with a reader or a writer, the loop's own pipe included */
     struct loop_event events[LOOP_MAX_EVENTS];
 
-    bool running, stopping, closing;
-    pthread_t thread; /* the thread running the loop, while running */
+    atomic_bool running; /* read by debug mode's check from any thread */
+    bool stopping, closing;
 
     bool virtual_clock;
     uint64_t virtual_now;

@@ -69,9 +69,14 @@ int main(void)
     is_long(parse(err, "--quick=yes", NULL), -1, "a flag takes no value");
     is_long(parse(err, "--name=", NULL), -1, "an empty string value is refused");
 
+    parse(err, "--threads", "8", "--quick", NULL);
+    ok(args_given(&threads) && args_given(&quick), "args_given: the options on the command line");
+    ok(!args_given(&seconds) && !args_given(&name), "args_given: not the ones left at default");
+
     setenv("LAB_QUICK", "1", 1);
     parse(err, NULL);
     ok(quick, "LAB_QUICK=1 sets --quick");
+    ok(!args_given(&quick), "LAB_QUICK=1 is not a --quick on the command line");
     unsetenv("LAB_QUICK");
 
     long l;

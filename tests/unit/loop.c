@@ -243,6 +243,12 @@ static void test_fds(void)
 
     is_long(loop_add_reader(loop, p[0], read_one_byte, &l), -EBADF,
             "%s: watching a closed fd is -EBADF", backend);
+    if (strcmp(backend, "epoll") == 0) {
+        FILE *file = tmpfile();
+        is_long(loop_add_reader(loop, fileno(file), read_one_byte, &l), -EPERM,
+                "epoll: a regular file cannot be watched: -EPERM");
+        fclose(file);
+    }
     loop_close(loop);
 }
 

@@ -8,9 +8,11 @@
 #include "tap.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void stop(struct loop *loop, void *arg)
@@ -82,6 +84,40 @@ static void jump_far(struct loop *loop, void *arg)
     loop_stop(loop);
 }
 
+static void *call_soon_from_elsewhere(void *loop)
+{
+    loop_call_soon(loop, quick_step, NULL); /* wrong: only loop_call_soon_threadsafe may */
+    return NULL;
+}
+
+static void start_wrong_thread(struct loop *loop, void *arg)
+{
+    pthread_t *t = arg;
+    pthread_create(t, NULL, call_soon_from_elsewhere, loop);
+    pthread_join(*t, NULL);
+}
+
+/* In a child process (debug mode dies on purpose): exit status of the misuse. */
+static int status_of_wrong_thread_call(void)
+{
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        close(STDERR_FILENO);
+        struct loop *loop = loop_new();
+        loop_set_debug(loop, true);
+        pthread_t t;
+        loop_call_soon(loop, start_wrong_thread, &t);
+        loop_call_soon(loop, stop, NULL);
+        loop_run_forever(loop);
+        loop_close(loop);
+        _exit(0);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 int main(void)
 {
     unsetenv("LAB_LOOP_DEBUG");
@@ -133,6 +169,9 @@ int main(void)
     loop_run_forever(loop);
     ok(ran_at == 3600.0, "the virtual clock jumps an hour to the next timer, at once");
     loop_close(loop);
+
+    is_long(status_of_wrong_thread_call(), 1,
+            "debug mode stops loop_call_soon from another thread with a message (exit 1)");
 
     is_long(loop_run(hello_main, NULL), 0, "loop_run returns 0 when main's future has a result");
     is_long(loop_run(hello_main, "fail"), -ETIMEDOUT, "and the error code when it failed");

@@ -18,6 +18,7 @@ int main(void)
     struct table *t = table_new("mode|threads|speedup");
     table_row(t, "%s|%d|%.2fx", "sequential", 1, 1.0);
     table_row(t, "%s|%d|%.2fx", "sim GIL", 12, 0.97);
+    table_row(t, "%s|%d|%s", "多线程", 2, "约10秒");
     table_print(t);
     table_free(t);
 
@@ -27,8 +28,8 @@ int main(void)
 
     FILE *f = fdopen(fd, "r");
     rewind(f);
-    char lines[4][128] = {{0}};
-    for (int i = 0; i < 4 && fgets(lines[i], sizeof lines[i], f); i++)
+    char lines[5][128] = {{0}};
+    for (int i = 0; i < 5 && fgets(lines[i], sizeof lines[i], f); i++)
         lines[i][strcspn(lines[i], "\n")] = '\0';
     fclose(f);
     unlink(path);
@@ -37,5 +38,6 @@ int main(void)
     is_str(lines[1], "----------  -------  -------", "a rule under the header");
     is_str(lines[2], "sequential        1    1.00x", "numbers right-aligned, text left");
     is_str(lines[3], "sim GIL          12    0.97x", "second row lines up");
+    is_str(lines[4], "多线程            2  约10秒", "a Chinese character takes two columns");
     return done_testing();
 }

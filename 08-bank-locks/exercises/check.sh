@@ -1,0 +1,61 @@
+#!/bin/sh
+# Check the chapter 08 exercise: does transfer() keep the article's contract?
+# Usage: check.sh DIR   (DIR holds the built exercise, e.g. build/08-bank-locks/exercises)
+# Exits 0 only when every clause holds; otherwise says what is still wrong.
+dir=${1:?usage: check.sh DIR-OF-BUILT-EXERCISE}
+program=$dir/transfer
+if [ ! -x "$program" ]; then
+    echo "no $program: build it first (make)"
+    exit 1
+fi
+
+results=$(mktemp "${TMPDIR:-/tmp}/lab-exercise.XXXXXX")
+trap 'rm -f "$results"' EXIT
+output=$(LAB_RESULTS=$results timeout -k 5 120 "$program" 2>&1 </dev/null)
+status=$?
+recorded() { awk -F'\t' -v n="$1" '$1 == n { v = $2 } END { print v }' "$results"; }
+
+printf '%s\n\n' "$output"
+wrong=0
+say_wrong() {
+    echo "still wrong: $*"
+    wrong=$((wrong + 1))
+}
+
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    say_wrong "the program did not end within 120 s: is a lock waited for without a timeout?"
+elif [ -z "$(recorded contract.stress_wrong)" ]; then
+    say_wrong "the program stopped before the checks finished (exit status $status): read its last lines above"
+fi
+[ "$(recorded contract.refusals_wrong)" = 0 ] ||
+    say_wrong "TODO 1: refuse the same account on both sides (BANK_ESELF) and an amount of zero or less (BANK_EAMOUNT) before taking any lock"
+[ "$(recorded contract.move_wrong)" = 0 ] ||
+    say_wrong "a simple transfer of 30 did not move exactly 30"
+timeouts=$(recorded contract.stress.timeouts)
+if [ -n "$timeouts" ] && [ "$timeouts" != 0 ]; then
+    say_wrong "TODO 2: $timeouts transfer(s) waited for a lock until the timeout: two transfers each held the account the other wanted (a deadlock). Take the two locks in one order every transfer agrees on, e.g. the lower id first"
+fi
+lost=$(recorded contract.stress.lost)
+if [ -n "$lost" ] && [ "$lost" != 0 ]; then
+    if [ "${lost#-}" = "$lost" ]; then what="¥$lost vanished"; else what="¥${lost#-} appeared from nowhere"; fi
+    say_wrong "$what under the stress test: hold both accounts' locks while the money moves"
+fi
+audits=$(recorded contract.stress.audits_wrong)
+if [ -n "$audits" ] && [ "$audits" != 0 ]; then
+    say_wrong "$audits audit(s) during the stress test saw the wrong total: money was visible half-moved. Hold both locks from before the money leaves one account until it is in the other"
+fi
+lowest=$(recorded contract.stress.lowest_balance)
+if [ -n "$lowest" ] && [ "${lowest#-}" != "$lowest" ]; then
+    say_wrong "an account went below zero (¥$lowest): check the balance while holding the locks (account_move does)"
+fi
+others=$(recorded contract.stress.other_errors)
+if [ -n "$others" ] && [ "$others" != 0 ]; then
+    say_wrong "$others transfer(s) between two valid accounts returned an unexpected error"
+fi
+
+if [ "$wrong" -eq 0 ] && [ "$status" -eq 0 ]; then
+    echo "All right: transfer() refuses what it must, moves exactly, and survives the stress test without deadlock or lost money."
+    exit 0
+fi
+[ "$wrong" -eq 0 ] && echo "still wrong: the program exited with status $status"
+exit 1

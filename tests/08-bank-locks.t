@@ -1,0 +1,112 @@
+#!/bin/sh
+# Chapter 08: the article's bank account, the race, the deadlock, and the strategies at scale.
+. "${0%/*}/lib.sh"
+dir=08-bank-locks
+
+# No sanitizer report at all: what a correct program must show under ASan or TSan.
+# (Without a sanitizer there is nothing to check.)
+sanitizer_clean() {
+    [ -n "$LAB_SANITIZER" ] || return 0
+    unlike "$out" 'WARNING: ThreadSanitizer|ERROR: AddressSanitizer|runtime error:' "$1"
+}
+
+# --- the article's test_bank_account: whatever the interleaving, 800 and 900 ---------------
+for try in 1 2 3; do
+    run $dir/bank_demo --quick
+    check "bank_demo run $try exits 0" [ "$rc" -eq 0 ]
+    is "$(result bank.demo.account1)" 800 "bank_demo run $try: account 1 ends at 800"
+    is "$(result bank.demo.account2)" 900 "bank_demo run $try: account 2 ends at 900"
+done
+like "$out" '\[Deposit-1\] 存款 ¥500\.\.\.' "the deposit thread says what it does, under its name"
+like "$out" '\[Withdraw-1\] 取款完成，当前余额' "the withdrawal thread reports the balance"
+like "$out" '\[Transfer-1-to-2\] 转账 ¥400' "the transfer thread reports the transfer"
+like "$out" '^账户 1 余额：¥800$' "the article's final state is printed"
+is "$(result bank.demo.errors_as_expected)" 6 "zero, negative, self, too much and unknown each give their error code"
+is "$(result bank.demo.total_after_errors)" 1700 "the refused operations moved no money"
+like "$out" '不能转账给自己' "a transfer to oneself is refused with the article's message"
+like "$out" 'locks it again: ok' "the recursive lock can be taken again by its owner"
+sanitizer_clean "bank_demo: no sanitizer report"
+
+# --- the race: money lost without the lock, caught by ThreadSanitizer -----------------------
+if [ "$LAB_SANITIZER" = tsan ]; then
+    run $dir/race --quick
+    like "$out" 'WARNING: ThreadSanitizer: data race' "race: ThreadSanitizer reports the data race"
+    like "$out" 'deposit_without_lock' "race: ...in the deposit without the lock"
+    is "$(result bank.race.locked)" "$(result bank.race.expected)" "race: with the lock nothing is lost"
+else
+    # Whether threads overlap depends on the scheduler: a busy machine can run them one
+    # after the other. So: the race CAN lose money (in at least one of five runs), and
+    # with the lock never does.
+    lost_once=no
+    for try in 1 2 3 4 5; do
+        run $dir/race --iterations 1000000
+        check "race run $try exits 0 (it is a demonstration)" [ "$rc" -eq 0 ] || break
+        is "$(result bank.race.locked)" "$(result bank.race.expected)" "race run $try: with the lock nothing is lost"
+        if num_cmp "$(result bank.race.unlocked)" '<' "$(result bank.race.expected)"; then
+            lost_once=yes
+            break
+        fi
+    done
+    is "$lost_once" yes "race: without the lock, deposits were lost (in at least one of 5 runs)"
+    like "$out" 'without the lock' "race: prints expected against actual"
+    sanitizer_clean "race: no AddressSanitizer or UBSan report"
+fi
+
+# --- the deadlock: detected within its bound, reported, cured by ordering ------------------
+RUN_TIMEOUT=60 run $dir/deadlock --quick
+check "deadlock exits 0 on its own (no hang)" [ "$rc" -eq 0 ]
+is "$(result bank.deadlock.act1_done)" 2 "one at a time, the naive transfers both work"
+is "$(result bank.deadlock.detected)" 1 "at once, the naive transfers deadlock and it is detected"
+check "at least one naive transfer gave up" num_cmp "$(result bank.deadlock.naive_timeouts)" '>=' 1
+timeout=$(result bank.deadlock.timeout)
+check "it gave up only after its timeout (${timeout}s)" \
+    num_cmp "$(result bank.deadlock.gave_up_after)" '>=' "$(awk -v t="$timeout" 'BEGIN { print t * 0.95 }')"
+check "and not much later (bounded wait)" \
+    num_cmp "$(result bank.deadlock.gave_up_after)" '<' "$(awk -v t="$timeout" 'BEGIN { print t + 3 }')"
+like "$out" 'Transfer-1-to-2 held account 1 and waited .* for account 2, held by Transfer-2-to-1' \
+    "the report says which thread waited for which account, held by whom"
+like "$out" 'Transfer-2-to-1 held account 2 and waited .* for account 1, held by Transfer-1-to-2' \
+    "...for both sides of the cycle"
+is "$(result bank.deadlock.ordered_done)" 2 "with ordered locks both transfers complete"
+check "the whole run ends within its bound (5 x 0.1s of work + one timeout, plus slack)" \
+    num_cmp "$(result bank.deadlock.seconds)" '<' "$(awk -v t="$timeout" 'BEGIN { print 0.5 + t + 5 }')"
+is "$(result bank.deadlock.total_after)" "$(result bank.deadlock.total_before)" "no money lost or made by giving up"
+sanitizer_clean "deadlock: no sanitizer report (it deadlocks, but it does not race)"
+
+# --- at scale: every strategy conserves money, for any seed --------------------------------
+for args in "--seed 1" "--seed 2" "--seed 987654321" "--seed 7 --accounts 2 --threads 8" \
+    "--seed 3 --accounts 1000 --threads 3" "--seed 5 --threads 1 --hold-ns 0"; do
+    run $dir/bank_scale --quick $args
+    check "bank_scale $args exits 0" [ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
+    for s in global_lock per_account trylock; do
+        is "$(result bank.scale.$s.correct)" 1 "bank_scale $args: $s keeps the total, no timeout, no overdraft"
+    done
+done
+check "bank_scale records throughput per strategy and thread count" \
+    num_cmp "$(result bank.tps.trylock.t1)" '>' 0
+run $dir/bank_scale --quick --threads 4 --seed 11
+sanitizer_clean "bank_scale: no sanitizer report"
+check "and made transfers with every strategy" num_cmp "$(result bank.scale.per_account.done)" '>' 0
+
+# --- bad input: one clear line, exit 2, never a hang ---------------------------------------
+bad() {
+    prog=$1
+    want=$2
+    shift 2
+    run $dir/$prog "$@"
+    is "$rc" 2 "$prog $*: exit 2"
+    like "$out" "$want" "$prog $*: says why"
+    is "$(printf '%s\n' "$out" | wc -l)" 1 "$prog $*: in one line"
+}
+bad bank_scale 'no transfer is possible.*two' --accounts 1
+bad bank_scale 'threads' --threads 0
+bad bank_scale 'not a whole number' --transfers abc
+bad bank_scale 'out of range' --seed -1
+bad race 'threads' --threads 1
+bad deadlock 'longer than --work' --timeout 0.05 --work 0.1
+bad bank_demo 'work' --work -1
+
+# --- the exercise ---------------------------------------------------------------------------
+exercise_checker_works $dir
+
+done_testing
