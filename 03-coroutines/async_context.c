@@ -133,7 +133,7 @@ int main(int argc, char **argv)
                "AsyncDatabase as an enter/exit pattern: the exit runs on success, on error "
                "and on cancellation.",
                opts);
-    if (quick)
+    if (quick && !args_given(&scale))
         scale = 0.02;
     int rc = async_run(main_task, NULL, NULL);
     printf("\nconnections closed after a success: %d, an error: %d, a cancellation: %d\n",

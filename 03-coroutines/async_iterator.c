@@ -84,7 +84,7 @@ int main(int argc, char **argv)
                "An async iterator producing 1..5 with a sleep before each, consumed by a "
                "while loop (async for) while a ticker task keeps running.",
                opts);
-    if (quick)
+    if (quick && !args_given(&pause))
         pause = 0.02;
     struct seen s = {.count = 0};
     int rc = async_run(main_task, &s, NULL);

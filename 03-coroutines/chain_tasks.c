@@ -59,7 +59,7 @@ int main(int argc, char **argv)
                "The three chained steps of callback hell as one coroutine: three awaits in a "
                "row, the shared state in local variables.",
                opts);
-    if (quick)
+    if (quick && !args_given(&pause))
         pause = 0.02;
     double step_pause = pause;
 

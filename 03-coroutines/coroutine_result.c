@@ -91,7 +91,7 @@ int main(int argc, char **argv)
                "A coroutine returning a value: awaited as a call, awaited as a task, and "
                "ending with an error instead.",
                opts);
-    if (quick)
+    if (quick && !args_given(&pause))
         pause = 0.01;
     int delivered = 0;
     int rc = async_run(main_task, &delivered, NULL);

@@ -136,7 +136,7 @@ int main(int argc, char **argv)
                "Count live tasks by name with a monitor task; a request that fails forgets "
                "its keepalive helper, and the count shows the leak.",
                opts);
-    if (quick)
+    if (quick && !args_given(&tick))
         tick = 0.01;
     printf("%s: every third request fails%s.\n", fixed ? "fixed" : "leaky",
            fixed ? " and cancels its keepalive helper" : " and forgets its keepalive helper");

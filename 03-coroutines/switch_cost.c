@@ -219,7 +219,7 @@ int main(int argc, char **argv)
                "event loop, swapcontext(3), and two threads handing a turn to each other "
                "(mutex + condition variable).",
                opts);
-    if (quick)
+    if (quick && !args_given(&seconds))
         seconds = 0.05;
 
     printf("Each kind of switch runs for %.2f s (best of %d rounds). Coroutine switch: %s.\n\n",

@@ -226,10 +226,10 @@ int main(int argc, char **argv)
                "Bytes of memory per waiting task: a stackless state machine, a stackful "
                "coroutine, a thread (RSS growth divided by their number).",
                opts);
-    if (quick) {
+    if (quick && !args_given(&tasks))
         tasks = 2000;
+    if (quick && !args_given(&threads))
         threads = 200;
-    }
     /* A guard page splits a stack's mapping in two, and Linux caps the maps per process. */
     if (2 * tasks + 1000 > max_map_count()) {
         coro_set_stack(0, false);

@@ -140,7 +140,7 @@ int main(int argc, char **argv)
                "Three workers, each pausing three times: as plain functions, as stackless "
                "generators (state machines) and as stackful coroutines on the loop.",
                opts);
-    if (quick)
+    if (quick && !args_given(&pause))
         pause = 0.02;
 
     printf("1. Plain functions (red light): sleep_sec() blocks, so one worker at a time.\n");
