@@ -44,8 +44,10 @@ static int db_exit(struct async_database *db, int outcome)
 {
     if (!db->connected)
         return 0;
-    say("关闭数据库连接... (closing; the body ended with %s)",
-        outcome == 0 ? "success" : outcome == -ECANCELED ? "a cancellation" : "an error");
+    say("关闭数据库连接... (closing; the body ended with %s)", outcome == 0 ? "success"
+                                                               : outcome == -ECANCELED
+                                                                   ? "a cancellation"
+                                                                   : "an error");
     int err = async_sleep(0.5 * scale); /* 模拟关闭过程 */
     db->connected = false;
     closed_after[outcome == 0 ? SUCCESS : outcome == -ECANCELED ? CANCELLED : ERROR]++;
@@ -55,7 +57,7 @@ static int db_exit(struct async_database *db, int outcome)
 static int db_query(struct async_database *db, const char *sql, char *result, size_t size)
 {
     if (!db->connected)
-        return -ENOTCONN; /* RuntimeError("数据库未连接") */
+        return -ENOTCONN;               /* RuntimeError("数据库未连接") */
     int err = async_sleep(1.0 * scale); /* 模拟查询 */
     if (err)
         return err;

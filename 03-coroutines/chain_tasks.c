@@ -72,8 +72,8 @@ int main(int argc, char **argv)
     int steps = 0;
     pause = step_pause;
     double took = run_chain(&steps);
-    say("%d steps in %.3f s (%.2f s expected), and no struct carried the state between them",
-        steps, took, 3 * step_pause);
+    say("%d steps in %.3f s (%.2f s expected), and no struct carried the state between them", steps,
+        took, 3 * step_pause);
     result_record("chain_tasks.steps", steps, "count");
     result_record("chain_tasks.steps.soon", soon_steps, "count");
     result_record("chain_tasks.seconds", took, "s");

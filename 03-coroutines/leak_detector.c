@@ -88,8 +88,8 @@ static void *monitor(void *arg)
         int n = count_by_name(counts, 16);
         char line[256] = "";
         for (int i = 0; i < n; i++)
-            snprintf(line + strlen(line), sizeof line - strlen(line), "%s'%s': %d",
-                     i ? ", " : "", counts[i].name, counts[i].count);
+            snprintf(line + strlen(line), sizeof line - strlen(line), "%s'%s': %d", i ? ", " : "",
+                     counts[i].name, counts[i].count);
         say("当前活跃协程 (live tasks): {%s}", line);
     }
     return NULL;

@@ -130,7 +130,7 @@ static uint64_t run_ucontext(double seconds, uint64_t *ns)
 struct handoff {
     pthread_mutex_t lock;
     pthread_cond_t changed;
-    int turn;       /* 0: main's turn, 1: the partner's */
+    int turn; /* 0: main's turn, 1: the partner's */
     bool stop;
     uint64_t count; /* hand-offs the partner received */
 };
@@ -229,7 +229,8 @@ int main(int argc, char **argv)
     struct measured uc = measure(run_ucontext, seconds);
     struct measured th = measure(run_threads, seconds);
 
-    struct table *t = table_new("switch|switches made|ns per switch|coroutine switches in its time");
+    struct table *t =
+        table_new("switch|switches made|ns per switch|coroutine switches in its time");
     table_row(t, "coroutine (coro_resume / coro_yield)|%llu|%.1f|%.0f",
               (unsigned long long)co.switches, co.best_ns, 1.0);
     table_row(t, "task turn through the loop (async_sleep(0))|%llu|%.1f|%.0f",
@@ -242,7 +243,8 @@ int main(int argc, char **argv)
     table_free(t);
 
     /* Every round trip was two switches and the other side counted one: check it all happened. */
-    printf("\nswitches counted on the other side: coroutine %llu, ucontext %llu (each half of its total)\n",
+    printf("\nswitches counted on the other side: coroutine %llu, ucontext %llu (each half of its "
+           "total)\n",
            (unsigned long long)coro_yields, (unsigned long long)uc_yields);
     if (coro_yields * 2 != co.switches || uc_yields * 2 != uc.switches)
         die("a switch went missing");

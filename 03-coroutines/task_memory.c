@@ -249,7 +249,8 @@ int main(int argc, char **argv)
     double per_thread = (double)thread.grown / (double)threads;
     double kernel_per_thread = (double)thread.kernel / (double)threads;
 
-    struct table *t = table_new("form|sleepers|bytes per sleeper (RSS)|what it keeps while waiting");
+    struct table *t =
+        table_new("form|sleepers|bytes per sleeper (RSS)|what it keeps while waiting");
     table_row(t, "stackless state machine|%ld|%.0f|a %zu-byte struct and a timer", tasks,
               per_stackless, sizeof(struct sleeper_gen));
     table_row(t, "stackful coroutine (task)|%ld|%.0f|the task, its sleep future, a stack page",

@@ -59,7 +59,7 @@ static double worker_next(struct worker_gen *g)
         for (g->step = 1; g->step <= STEPS; g->step++) {
             g->resume_at = 1;
             return pause;
-    case 1:
+        case 1:
             say_as(g->name, "step %d", g->step);
         }
     }

@@ -182,7 +182,8 @@ static void setup_overflow_reports(void)
     CHECK_SYS(sigaltstack(NULL, &old));
     if (!(old.ss_flags & SS_DISABLE))
         return;
-    void *stack = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *stack =
+        mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (stack == MAP_FAILED)
         die_errno(errno, "coro: mmap of a signal stack");
     stack_t alt = {.ss_sp = stack, .ss_size = ALTSTACK_SIZE};

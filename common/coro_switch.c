@@ -1,4 +1,4 @@
-/* coro_switch.c — the context switch, by hand for x86-64 and aarch64, else ucontext. See coro_switch.h. */
+/* coro_switch.c — by hand on x86-64 and aarch64, else ucontext. See coro_switch.h. */
 #include "coro_switch.h"
 
 #include <stdint.h>
@@ -72,10 +72,10 @@ enum { X86_SAVED_REGS = 6, MXCSR_DEFAULT = 0x1f80, X87_CW_DEFAULT = 0x037f };
 void coro_context_init(struct coro_context *ctx, void *stack_lo, size_t size, void (*entry)(void))
 {
     uint64_t *sp = (uint64_t *)(((uintptr_t)stack_lo + size) & ~(uintptr_t)15);
-    *--sp = 0;                   /* entry()'s own return address: none */
-    *--sp = (uintptr_t)entry;    /* where the first switch's `ret` goes */
+    *--sp = 0;                /* entry()'s own return address: none */
+    *--sp = (uintptr_t)entry; /* where the first switch's `ret` goes */
     for (int i = 0; i < X86_SAVED_REGS; i++)
-        *--sp = 0;               /* rbp rbx r12 r13 r14 r15 */
+        *--sp = 0; /* rbp rbx r12 r13 r14 r15 */
     *--sp = MXCSR_DEFAULT | (uint64_t)X87_CW_DEFAULT << 32;
     ctx->sp = sp;
 }

@@ -41,8 +41,7 @@ struct coro_context {
  * Prepare `ctx` so that the first switch to it calls entry() on the stack
  * [stack_lo, stack_lo + size). entry() must never return: there is nothing to return to.
  */
-void coro_context_init(struct coro_context *ctx, void *stack_lo, size_t size,
-                       void (*entry)(void));
+void coro_context_init(struct coro_context *ctx, void *stack_lo, size_t size, void (*entry)(void));
 
 /* Save the running context in `from` and continue in `to`; returns when something
  * switches back to `from`. */

@@ -38,8 +38,8 @@ struct task {
     bool released;             /* its creator has let go */
     int raised;                /* task_raise's code */
     char *raised_message;
-    bool traced;               /* created while tracing was on */
-    char waiting_for[40];      /* for the trace: "sleep 0.1 s", "await fetch" */
+    bool traced;          /* created while tracing was on */
+    char waiting_for[40]; /* for the trace: "sleep 0.1 s", "await fetch" */
     double slice_start;
     struct task *older, *newer; /* every task of this thread not yet freed */
 };
@@ -85,7 +85,7 @@ static void step(struct loop *loop, void *arg)
         coro_destroy(t->coro);
         t->coro = NULL;
         if (t->traced) {
-            const char *outcome = future_cancelled(&t->future)             ? "cancelled"
+            const char *outcome = future_cancelled(&t->future)               ? "cancelled"
                                   : future_state(&t->future) == FUTURE_ERROR ? "error"
                                                                              : "result";
             trace_task_finished(t->id, outcome, t->slice_start);
@@ -414,8 +414,8 @@ static void cancel_leftovers(struct loop *loop)
             char times[24] = "";
             if (same > 1)
                 snprintf(times, sizeof times, " x%zu", same);
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%s",
-                     i ? ", " : "", left[i]->name, times);
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%s", i ? ", " : "",
+                     left[i]->name, times);
         }
         report("%zu task%s still running: %s; cancelling", n, n == 1 ? "" : "s", names);
         struct countdown c = {future_new(loop), n};

@@ -1,4 +1,4 @@
-/* trace.c — record tasks' lives; print them as a timeline or write Chrome trace JSON. See trace.h. */
+/* trace.c — tasks' lives, as a timeline or as Chrome trace JSON. See trace.h. */
 #include "trace.h"
 
 #include "check.h"
@@ -191,7 +191,8 @@ void trace_timeline_print(FILE *out, int width)
         size_t r = task ? (size_t)(task - tasks) : rows;
         if (r >= rows || slices[i].waiting)
             continue;
-        for (int c = column(slices[i].t0, start, span, width); c <= column(slices[i].t1, start, span, width); c++)
+        for (int c = column(slices[i].t0, start, span, width);
+             c <= column(slices[i].t1, start, span, width); c++)
             grid[r * (size_t)width + (size_t)c] = '#';
     }
     for (size_t r = 0; r < rows; r++)
@@ -230,20 +231,24 @@ int trace_write_json(const char *path)
     time_span(&start, &end);
     int pid = (int)getpid();
     fprintf(f, "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n");
-    fprintf(f, "{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": %d, \"args\": {\"name\": ", pid);
+    fprintf(f,
+            "{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": %d, \"args\": {\"name\": ", pid);
     json_string(f, program_invocation_short_name);
     fprintf(f, "}}");
     /* One track per task, named after it, holding its lifetime as the outer slice. */
     for (size_t i = 0; i < ntasks; i++) {
         const struct traced_task *t = &tasks[i];
         double until = t->outcome[0] ? t->finished : end;
-        fprintf(f, ",\n{\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": %d, \"tid\": %u, "
-                   "\"args\": {\"name\": ", pid, t->id);
+        fprintf(f,
+                ",\n{\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": %d, \"tid\": %u, "
+                "\"args\": {\"name\": ",
+                pid, t->id);
         json_string(f, t->name);
         fprintf(f, "}},\n{\"ph\": \"X\", \"cat\": \"task\", \"name\": ");
         json_string(f, t->name);
-        fprintf(f, ", \"pid\": %d, \"tid\": %u, \"ts\": %.3f, \"dur\": %.3f, "
-                   "\"args\": {\"outcome\": ",
+        fprintf(f,
+                ", \"pid\": %d, \"tid\": %u, \"ts\": %.3f, \"dur\": %.3f, "
+                "\"args\": {\"outcome\": ",
                 pid, t->id, (t->created - start) * 1e6, (until - t->created) * 1e6);
         json_string(f, t->outcome[0] ? t->outcome : "still running");
         fprintf(f, "}}");

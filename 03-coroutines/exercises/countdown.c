@@ -62,8 +62,7 @@ static void drive(struct loop *loop, void *arg)
 int main(int argc, char **argv)
 {
     const struct opt opts[] = {OPT_END};
-    args_parse(argc, argv, "Two countdowns written as state machines, on one event loop.",
-               opts);
+    args_parse(argc, argv, "Two countdowns written as state machines, on one event loop.", opts);
     struct countdown a = {.name = "A", .from = 3, .pause = 0.2};
     struct countdown b = {.name = "B", .from = 4, .pause = 0.15};
     struct loop *loop = loop_new();

@@ -106,8 +106,8 @@ static void *awaits_failure(void *arg)
 
 struct victim {
     const char *name;
-    bool swallow;      /* catch -ECANCELED and finish normally */
-    double cleanup;    /* seconds of cleanup to await after the cancel */
+    bool swallow;   /* catch -ECANCELED and finish normally */
+    double cleanup; /* seconds of cleanup to await after the cancel */
     bool ran;
     int sleep_rc;
     int cleanup_rc;
@@ -427,7 +427,8 @@ int main(void)
     char out[4096];
     setenv("LAB_VIRTUAL_CLOCK", "1", 1);
     int status = in_child(leaves_work, out, sizeof out);
-    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "async_run with leftovers still ends cleanly");
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+       "async_run with leftovers still ends cleanly");
     ok(strstr(out, "[async_run] 2 tasks still running: monitor, unreleased; cancelling") != NULL,
        "async_run names the tasks still running when main ends, and cancels them");
     ok(strstr(out, "task 'unreleased' was never released (task_release): a leak") != NULL,

@@ -24,9 +24,9 @@ enum { PAYLOAD = 1 << 20 }; /* far more than a socket buffer: both sides must wa
 struct echo {
     int listener;
     struct sockaddr_in addr;
-    int served;       /* bytes the server echoed */
-    int received;     /* bytes the client read back */
-    bool same;        /* and they were the bytes it sent */
+    int served;   /* bytes the server echoed */
+    int received; /* bytes the client read back */
+    bool same;    /* and they were the bytes it sent */
     int refused_rc;
 };
 
