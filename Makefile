@@ -11,6 +11,7 @@
 
 BUILD  ?= build
 SAN    ?=
+CORO   ?=
 PROVE_FLAGS ?=
 
 # Quiet by default ("CC file"); `make V=1` shows every command in full.
@@ -35,6 +36,13 @@ else ifeq ($(SAN),)
 else
   $(error SAN must be empty, asan or tsan (got '$(SAN)'))
 endif
+# Coroutines switch stacks with a few lines of assembly on x86-64 and aarch64;
+# CORO=ucontext builds them on the portable swapcontext(3) instead.
+ifeq ($(CORO),ucontext)
+  CPPFLAGS += -DLAB_CORO_UCONTEXT
+else ifneq ($(CORO),)
+  $(error CORO must be empty or ucontext (got '$(CORO)'))
+endif
 # DWARF 4 debug info: Debian 12's valgrind cannot read clang 14's default (DWARF 5).
 CFLAGS  += $(WARNINGS) $(OPTIMIZE) -gdwarf-4
 LDFLAGS += $(filter -fsanitize=%,$(OPTIMIZE))
@@ -52,7 +60,8 @@ FLAGS_NOW := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 $(shell mkdir -p $(BUILD) && echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 
 .DEFAULT_GOAL := all
-.PHONY: all help test sanitize valgrind bench clean compile_commands.json
+.PHONY: all help test sanitize valgrind bench clean compile_commands.json unit-tests \
+        test-ucontext test-aarch64
 .DELETE_ON_ERROR:
 
 $(BUILD)/common/%.o: common/%.c $(FLAGS_STAMP)
@@ -107,6 +116,8 @@ help:
 	@echo 'make test          build everything and run the test suite (prove)'
 	@echo 'make sanitize      the test suite under ASan+UBSan, then under TSan, then valgrind'
 	@echo 'make valgrind      every program'"'"'s quick run under valgrind memcheck'
+	@echo 'make test-ucontext the unit tests with coroutines on swapcontext(3) instead of assembly'
+	@echo 'make test-aarch64  the unit tests built for aarch64 and run under qemu-user'
 	@echo 'make bench         measure the articles'"'"' claims here (CHAPTERS="1 3" for some)'
 	@echo 'make all           build only'
 	@echo 'make clean         remove every build directory'
@@ -129,6 +140,20 @@ sanitize:
 
 valgrind: all
 	scripts/valgrind-all.sh $(BUILD)
+
+unit-tests: $(UNIT_TESTS)
+
+test-ucontext:
+	$(MAKE) unit-tests BUILD=build-ucontext CORO=ucontext
+	LAB_BUILD=build-ucontext prove $(PROVE_FLAGS) build-ucontext/tests/unit
+
+# The aarch64 context switch, cross-compiled and run on this machine under qemu-user.
+AARCH64_CC ?= aarch64-linux-gnu-gcc
+AARCH64_SYSROOT ?= /usr/aarch64-linux-gnu
+test-aarch64:
+	$(MAKE) unit-tests BUILD=build-aarch64 CC=$(AARCH64_CC)
+	LAB_BUILD=build-aarch64 prove $(PROVE_FLAGS) --exec 'qemu-aarch64 -L $(AARCH64_SYSROOT)' \
+	    build-aarch64/tests/unit
 
 bench: all
 	bench/run.sh $(BUILD) $(CHAPTERS)

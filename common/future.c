@@ -192,7 +192,14 @@ int future_set_error(struct future *f, int code, const char *fmt, ...)
 
 bool future_cancel(struct future *f)
 {
+    if (f->cancel_hook)
+        return future_done(f) ? false : f->cancel_hook(f);
     return finish(f, FUTURE_CANCELLED) == 0;
+}
+
+void future_set_cancel_hook(struct future *f, future_cancel_hook *hook)
+{
+    f->cancel_hook = hook;
 }
 
 int future_result(struct future *f, void **result)

@@ -40,6 +40,13 @@ typedef void future_callback(struct future *f, void *arg);
 /* For types built on a future (a task): called when the last reference goes. */
 typedef void future_destroy(struct future *f);
 
+/*
+ * For types built on a future: what future_cancel() does instead of ending the future at
+ * once. asyncio's Task overrides cancel() this way: cancelling a task asks its coroutine
+ * to stop, and the task ends later (cancelled, or not if the coroutine swallows it).
+ */
+typedef bool future_cancel_hook(struct future *f);
+
 struct future_done_callback {
     future_callback *fn;
     void *arg;
@@ -63,6 +70,7 @@ struct future {
     struct future_done_callback *callbacks;
     size_t ncallbacks, callbacks_cap;
     future_destroy *destroy;
+    future_cancel_hook *cancel_hook;
 };
 
 /* A pending future on `loop`, with one reference owned by the caller. */
@@ -92,8 +100,14 @@ int future_set_result(struct future *f, void *result);
 int future_set_error(struct future *f, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Cancel a pending future: true if it was pending (asyncio's cancel()). */
+/*
+ * Cancel a pending future: true if it was pending (asyncio's cancel()). A future with a
+ * cancel hook calls the hook instead and returns what it returns.
+ */
 bool future_cancel(struct future *f);
+
+/* Give a future a cancel hook (NULL removes it: future_cancel then ends it at once). */
+void future_set_cancel_hook(struct future *f, future_cancel_hook *hook);
 
 /*
  * The outcome, as asyncio's result() (which raises the error): 0 and *result set for

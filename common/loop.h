@@ -125,7 +125,8 @@ uint64_t loop_time_ns(const struct loop *loop);
  * callbacks run, starts at 0, and when the loop would sleep with no fd watched it jumps
  * straight to the next timer. While a user fd is watched, the loop waits for real (up to
  * the next timer) and the clock advances by the time it waited. Turn it on right after
- * loop_new(), before anything is scheduled (dies otherwise).
+ * loop_new(), before anything is scheduled (dies otherwise). LAB_VIRTUAL_CLOCK=1 in the
+ * environment turns it on in every new loop, so a test can run a whole program on it.
  */
 void loop_set_virtual_clock(struct loop *loop, bool on);
 

@@ -9,6 +9,12 @@
 #include <unistd.h>
 
 static _Thread_local char my_name[32];
+static say_name_source *name_source;
+
+void say_set_name_source(say_name_source *source)
+{
+    name_source = source;
+}
 
 void say_my_name(const char *name)
 {
@@ -29,9 +35,13 @@ static void vsay(const char *who, const char *fmt, va_list ap)
     funlockfile(stdout);
 }
 
-/* An unnamed thread is "main" if it is the process's first thread, else its kernel id. */
+/* A task by its name; an unnamed thread is "main" if it is the process's first thread,
+ * else its kernel id. */
 static const char *current_name(char *buf, size_t size)
 {
+    const char *task = name_source ? name_source() : NULL;
+    if (task)
+        return task;
     if (my_name[0])
         return my_name;
     if (gettid() == getpid())

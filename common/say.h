@@ -3,8 +3,9 @@
  *
  *     [ 0.102s] [worker-1] started
  *
- * The time is seconds since the program started; the name is the calling thread's
- * (set with say_my_name); an unnamed thread shows as "main" or "tid-<id>".
+ * The time is seconds since the program started; the name is the running task's when
+ * called from a task (see say_set_name_source), else the calling thread's (set with
+ * say_my_name); an unnamed thread shows as "main" or "tid-<id>".
  *
  * A line is written and flushed as one unit under stdout's lock, so lines from
  * different threads never interleave, and text printed with printf before a say()
@@ -21,5 +22,13 @@ void say_as(const char *who, const char *fmt, ...) __attribute__((format(printf,
 
 /* Name the calling thread for say() (and for debuggers: pthread_setname_np). */
 void say_my_name(const char *name);
+
+/*
+ * A finer "who" than the thread: the task runtime installs a function that returns the
+ * name of the task running on the calling thread (NULL when none is), so say() from a
+ * task shows the task's name. Set once, before threads start.
+ */
+typedef const char *say_name_source(void);
+void say_set_name_source(say_name_source *source);
 
 #endif

@@ -47,6 +47,15 @@ struct task_like {
     int *destroyed;
 };
 
+static int cancel_requests;
+
+static bool refuse_cancel(struct future *f)
+{
+    (void)f;
+    cancel_requests++;
+    return false;
+}
+
 static void destroy_task_like(struct future *f)
 {
     (*((struct task_like *)f)->destroyed)++;
@@ -134,6 +143,17 @@ int main(void)
     is_long(destroyed, 0, "an extended future lives while referenced");
     future_unref(&t->future);
     is_long(destroyed, 1, "and its destroy function runs with the last reference");
+
+    /* A cancel hook decides what cancelling means for a type built on a future. */
+    f = future_new(loop);
+    future_set_cancel_hook(f, refuse_cancel);
+    ok(!future_cancel(f) && !future_done(f) && cancel_requests == 1,
+       "future_cancel calls the cancel hook instead of ending the future");
+    future_set_cancel_hook(f, NULL);
+    ok(future_cancel(f) && future_cancelled(f), "without the hook it cancels at once again");
+    future_set_cancel_hook(f, refuse_cancel);
+    ok(!future_cancel(f) && cancel_requests == 1, "a done future's hook is not called");
+    future_unref(f);
 
     /* Callbacks still scheduled when the loop closes give their reference back. */
     f = future_new(loop);

@@ -2,6 +2,7 @@
  * Unit tests of common/loop: every law at the top of loop.h, on each backend this build
  * has (epoll and poll on Linux). Timing laws run on the virtual clock: exact and instant.
  */
+#include "clock.h"
 #include "fds.h"
 #include "future.h"
 #include "loop.h"
@@ -86,6 +87,20 @@ static void test_equal_deadlines_are_fifo(void)
            backend);
     ok(ran_at[5] == 0.5 && ran_at[1] == 1.0 && ran_at[4] == 2.0 && loop_time(loop) == 3.0,
        "%s: on the virtual clock each timer runs exactly at its deadline", backend);
+    loop_close(loop);
+}
+
+static void test_virtual_clock_from_environment(void)
+{
+    setenv("LAB_VIRTUAL_CLOCK", "1", 1);
+    struct loop *loop = loop_new();
+    unsetenv("LAB_VIRTUAL_CLOCK");
+    double start = now_sec();
+    loop_call_later(loop, 3600.0, stop, NULL);
+    loop_run_forever(loop);
+    ok(loop_time(loop) == 3600.0 && now_sec() - start < 60,
+       "%s: LAB_VIRTUAL_CLOCK=1 gives a new loop the virtual clock (an hour in an instant)",
+       backend);
     loop_close(loop);
 }
 
@@ -474,6 +489,7 @@ static void run_laws(const char *name)
     loop_close(probe);
     test_call_soon_is_fifo();
     test_equal_deadlines_are_fifo();
+    test_virtual_clock_from_environment();
     test_timer_never_early();
     test_cancel_from_inside();
     test_removed_reader_not_dispatched();

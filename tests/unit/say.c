@@ -31,7 +31,13 @@ static void *unnamed(void *arg)
     return NULL;
 }
 
-/* In a child whose stdout is `path`: one main line, THREADS talkers, one unnamed thread. */
+static const char *a_task(void)
+{
+    return "fetcher";
+}
+
+/* In a child whose stdout is `path`: one main line, THREADS talkers, one unnamed thread,
+ * one line from a "task". */
 static void talk_into(const char *path)
 {
     if (!freopen(path, "w", stdout))
@@ -44,6 +50,9 @@ static void talk_into(const char *path)
     CHECK_PT(pthread_create(&t[THREADS], NULL, unnamed, NULL));
     for (int i = 0; i <= THREADS; i++)
         CHECK_PT(pthread_join(t[i], NULL));
+    say_set_name_source(a_task);
+    say("inside a task");
+    say_set_name_source(NULL);
     fclose(stdout);
     _exit(0);
 }
@@ -60,13 +69,14 @@ int main(void)
     ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the talking child exited cleanly");
 
     FILE *f = fopen(path, "r");
-    regex_t line_re, main_re, as_re, tid_re;
+    regex_t line_re, main_re, as_re, tid_re, task_re;
     regcomp(&line_re, "^\\[ *[0-9]+\\.[0-9]{3}s\\] \\[talker-[0-3]\\] line [0-9]+ of a message long enough to be split if writes were not atomic$", REG_EXTENDED | REG_NOSUB);
     regcomp(&main_re, "^\\[ *0\\.[0-9]{3}s\\] \\[main\\] hello world$", REG_EXTENDED | REG_NOSUB);
     regcomp(&as_re, "^\\[ *[0-9.]+s\\] \\[account-1\\] balance 800$", REG_EXTENDED | REG_NOSUB);
+    regcomp(&task_re, "^\\[ *[0-9.]+s\\] \\[fetcher\\] inside a task$", REG_EXTENDED | REG_NOSUB);
     regcomp(&tid_re, "^\\[ *[0-9.]+s\\] \\[tid-[0-9]+\\] no name given$", REG_EXTENDED | REG_NOSUB);
     char line[512];
-    int talker_lines = 0, bad = 0, first = 1, as_ok = 0, tid_ok = 0;
+    int talker_lines = 0, bad = 0, first = 1, as_ok = 0, tid_ok = 0, task_ok = 0;
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         if (first) {
@@ -78,6 +88,8 @@ int main(void)
             as_ok = 1;
         } else if (regexec(&tid_re, line, 0, NULL, 0) == 0) {
             tid_ok = 1;
+        } else if (regexec(&task_re, line, 0, NULL, 0) == 0) {
+            task_ok = 1;
         } else if (bad++ < 3) {
             diag("malformed line: %s", line);
         }
@@ -88,9 +100,11 @@ int main(void)
     is_long(bad, 0, "no interleaved or malformed line");
     ok(as_ok, "say_as speaks for a named party");
     ok(tid_ok, "an unnamed thread shows its kernel thread id");
+    ok(task_ok, "inside a task, say() shows the task's name (say_set_name_source)");
     regfree(&line_re);
     regfree(&main_re);
     regfree(&as_re);
     regfree(&tid_re);
+    regfree(&task_re);
     return done_testing();
 }

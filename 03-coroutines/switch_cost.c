@@ -1,0 +1,261 @@
+/*
+ * switch_cost.c — what it costs to switch from one line of work to another: a coroutine
+ * switch, a task's turn through the event loop, a ucontext switch, and a hand-off
+ * between two threads.
+ *
+ * Mirrors A1 §1 「异步编程的本质与价值」: "前者没有线程切换开销" (coroutines have no
+ * thread-switch cost). Not none: a coroutine switch saves a few registers and swaps a
+ * stack pointer, in user space; a task that yields (asyncio.sleep(0)) also goes through
+ * the loop's ready queue. swapcontext(3) adds a system call to save the signal mask; a
+ * thread hand-off goes through the kernel's scheduler. Watch the last column: how many
+ * coroutine switches fit in the time of one of the others.
+ */
+#include "args.h"
+#include "check.h"
+#include "clock.h"
+#include "coro.h"
+#include "results.h"
+#include "table.h"
+#include "task.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <ucontext.h>
+
+enum { ROUNDS = 5, BATCH = 1000 };
+
+/* ---- this lab's coroutines: resume and yield, two switches per round trip ---- */
+
+static uint64_t coro_yields;
+
+static void yielder(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        coro_yields++;
+        coro_yield();
+    }
+}
+
+/* Switch back and forth for about `seconds`; returns the switches made, *ns their time. */
+static uint64_t run_coro(double seconds, uint64_t *ns)
+{
+    struct coro *co = coro_create("yielder", yielder, NULL, 0);
+    if (!co)
+        die_errno(errno, "coro_create");
+    uint64_t switches = 0, t0 = now_ns(), deadline = t0 + (uint64_t)(seconds * 1e9);
+    while (now_ns() < deadline) {
+        for (int i = 0; i < BATCH; i++)
+            coro_resume(co);
+        switches += 2 * BATCH;
+    }
+    *ns = now_ns() - t0;
+    coro_destroy(co); /* suspended in its endless loop: discarding its stack is all it needs */
+    return switches;
+}
+
+/* ---- two tasks taking turns through the loop: asyncio.sleep(0) ---- */
+
+struct turns {
+    uint64_t deadline;
+    uint64_t count; /* turns taken by both tasks */
+};
+
+static void *take_turns(void *arg)
+{
+    struct turns *t = arg;
+    while (now_ns() < t->deadline) {
+        for (int i = 0; i < BATCH; i++)
+            async_sleep(0);
+        t->count += BATCH;
+    }
+    return NULL;
+}
+
+static void *two_tasks(void *arg)
+{
+    struct task *a = create_task("ping", take_turns, arg);
+    struct task *b = create_task("pong", take_turns, arg);
+    await_task(a, NULL);
+    await_task(b, NULL);
+    task_release(a);
+    task_release(b);
+    return NULL;
+}
+
+static uint64_t run_tasks(double seconds, uint64_t *ns)
+{
+    uint64_t t0 = now_ns();
+    struct turns t = {.deadline = t0 + (uint64_t)(seconds * 1e9), .count = 0};
+    async_run(two_tasks, &t, NULL);
+    *ns = now_ns() - t0;
+    return t.count;
+}
+
+/* ---- swapcontext(3), the same round trip as the coroutines ---- */
+
+static ucontext_t uc_main, uc_side;
+static uint64_t uc_yields;
+
+static void uc_yielder(void)
+{
+    for (;;) {
+        uc_yields++;
+        swapcontext(&uc_side, &uc_main);
+    }
+}
+
+static uint64_t run_ucontext(double seconds, uint64_t *ns)
+{
+    static char stack[64 * 1024];
+    getcontext(&uc_side);
+    uc_side.uc_stack.ss_sp = stack;
+    uc_side.uc_stack.ss_size = sizeof stack;
+    makecontext(&uc_side, uc_yielder, 0);
+    uint64_t switches = 0, t0 = now_ns(), deadline = t0 + (uint64_t)(seconds * 1e9);
+    while (now_ns() < deadline) {
+        for (int i = 0; i < BATCH; i++)
+            swapcontext(&uc_main, &uc_side);
+        switches += 2 * BATCH;
+    }
+    *ns = now_ns() - t0;
+    return switches;
+}
+
+/* ---- two threads passing a turn back and forth: a mutex and a condition variable ---- */
+
+struct handoff {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int turn; /* 0: main's turn, 1: the partner's */
+    bool stop;
+    uint64_t count; /* hand-offs the partner received */
+};
+
+static void *partner(void *arg)
+{
+    struct handoff *h = arg;
+    CHECK_PT(pthread_mutex_lock(&h->lock));
+    for (;;) {
+        while (h->turn != 1 && !h->stop)
+            CHECK_PT(pthread_cond_wait(&h->changed, &h->lock));
+        if (h->stop)
+            break;
+        h->count++;
+        h->turn = 0;
+        CHECK_PT(pthread_cond_signal(&h->changed));
+    }
+    CHECK_PT(pthread_mutex_unlock(&h->lock));
+    return NULL;
+}
+
+static uint64_t run_threads(double seconds, uint64_t *ns)
+{
+    struct handoff h = {.turn = 0};
+    CHECK_PT(pthread_mutex_init(&h.lock, NULL));
+    CHECK_PT(pthread_cond_init(&h.changed, NULL));
+    pthread_t t;
+    CHECK_PT(pthread_create(&t, NULL, partner, &h));
+    uint64_t switches = 0, t0 = now_ns(), deadline = t0 + (uint64_t)(seconds * 1e9);
+    CHECK_PT(pthread_mutex_lock(&h.lock));
+    while (now_ns() < deadline) {
+        for (int i = 0; i < BATCH / 10; i++) {
+            h.turn = 1;
+            CHECK_PT(pthread_cond_signal(&h.changed));
+            while (h.turn != 0)
+                CHECK_PT(pthread_cond_wait(&h.changed, &h.lock));
+        }
+        switches += 2 * (BATCH / 10);
+    }
+    *ns = now_ns() - t0;
+    h.stop = true;
+    CHECK_PT(pthread_cond_signal(&h.changed));
+    CHECK_PT(pthread_mutex_unlock(&h.lock));
+    CHECK_PT(pthread_join(t, NULL));
+    if (h.count * 2 != switches)
+        die("the partner thread received %llu hand-offs, expected %llu",
+            (unsigned long long)h.count, (unsigned long long)switches / 2);
+    CHECK_PT(pthread_cond_destroy(&h.changed));
+    CHECK_PT(pthread_mutex_destroy(&h.lock));
+    return switches;
+}
+
+/* ---- measuring: the best of a few rounds, since a busy machine only ever adds time ---- */
+
+typedef uint64_t runner(double seconds, uint64_t *ns);
+
+struct measured {
+    uint64_t switches; /* in all rounds */
+    double best_ns;    /* per switch, in the fastest round */
+};
+
+static struct measured measure(runner *run, double seconds)
+{
+    struct measured m = {0, 0};
+    for (int r = 0; r < ROUNDS; r++) {
+        uint64_t ns, n = run(seconds / ROUNDS, &ns);
+        double per = (double)ns / (double)n;
+        if (r == 0 || per < m.best_ns)
+            m.best_ns = per;
+        m.switches += n;
+    }
+    return m;
+}
+
+int main(int argc, char **argv)
+{
+    double seconds = 0.5;
+    bool quick = false;
+    const struct opt opts[] = {
+        OPT_DOUBLE("seconds", "S", &seconds, 0.01, 60, "time spent measuring each kind of switch"),
+        OPT_QUICK(&quick),
+        OPT_END,
+    };
+    args_parse(argc, argv,
+               "Measure a switch: this lab's coroutines, two tasks taking turns through the "
+               "event loop, swapcontext(3), and two threads handing a turn to each other "
+               "(mutex + condition variable).",
+               opts);
+    if (quick && !args_given(&seconds))
+        seconds = 0.05;
+
+    printf("Each kind of switch runs for %.2f s (best of %d rounds). Coroutine switch: %s.\n\n",
+           seconds, ROUNDS, coro_backend());
+    struct measured co = measure(run_coro, seconds);
+    struct measured ty = measure(run_tasks, seconds);
+    struct measured uc = measure(run_ucontext, seconds);
+    struct measured th = measure(run_threads, seconds);
+
+    struct table *t =
+        table_new("switch|switches made|ns per switch|coroutine switches in its time");
+    table_row(t, "coroutine (coro_resume / coro_yield)|%llu|%.1f|%.0f",
+              (unsigned long long)co.switches, co.best_ns, 1.0);
+    table_row(t, "task turn through the loop (async_sleep(0))|%llu|%.1f|%.0f",
+              (unsigned long long)ty.switches, ty.best_ns, ty.best_ns / co.best_ns);
+    table_row(t, "swapcontext(3)|%llu|%.1f|%.0f", (unsigned long long)uc.switches, uc.best_ns,
+              uc.best_ns / co.best_ns);
+    table_row(t, "thread hand-off (mutex + condvar)|%llu|%.1f|%.0f",
+              (unsigned long long)th.switches, th.best_ns, th.best_ns / co.best_ns);
+    table_print(t);
+    table_free(t);
+
+    /* Every round trip was two switches and the other side counted one: check it all happened. */
+    printf("\nswitches counted on the other side: coroutine %llu, ucontext %llu (each half of its "
+           "total)\n",
+           (unsigned long long)coro_yields, (unsigned long long)uc_yields);
+    if (coro_yields * 2 != co.switches || uc_yields * 2 != uc.switches)
+        die("a switch went missing");
+
+    result_record("switch.ns.context", co.best_ns, "ns");
+    result_record("switch.ns.task_yield", ty.best_ns, "ns");
+    result_record("switch.ns.ucontext", uc.best_ns, "ns");
+    result_record("switch.ns.thread_handoff", th.best_ns, "ns");
+    result_record("switch.count.context", (double)co.switches, "switches");
+    result_record("switch.count.task_yield", (double)ty.switches, "switches");
+    result_record("switch.count.ucontext", (double)uc.switches, "switches");
+    result_record("switch.count.thread_handoff", (double)th.switches, "switches");
+    return 0;
+}
