@@ -64,7 +64,11 @@ struct message {
 
 static void send_message(int fd, int image, char what)
 {
-    struct message m = {image, getpid(), what};
+    struct message m;
+    memset(&m, 0, sizeof m); /* the padding too: every byte of m goes down the pipe */
+    m.image = image;
+    m.pid = getpid();
+    m.what = what;
     /* Smaller than PIPE_BUF: written in one piece, never mixed with another worker's. */
     if (write(fd, &m, sizeof m) != (ssize_t)sizeof m)
         die_errno(errno, "worker: write");
@@ -116,7 +120,7 @@ static void pool_start(struct pool *p, int size, double seconds)
     for (int i = 0; i < size; i++) {
         pid_t pid = xfork();
         if (pid == 0) {
-            char name[16];
+            char name[32];
             snprintf(name, sizeof name, "worker-%d", i + 1);
             say_my_name(name);
             close(tasks[1]); /* or the end of file never comes */
@@ -151,23 +155,29 @@ static void pool_terminate(struct pool *p)
             die_errno(errno, "kill");
 }
 
-/* pool.join(): reap every worker and say how it ended. Returns how many died of `sig`. */
-static int pool_join(struct pool *p, int sig)
+/*
+ * pool.join(): reap every worker and say how it ended. Returns how many ended as they
+ * should: exit 0 on an empty queue, or killed by terminate()'s SIGTERM.
+ */
+static int pool_join(struct pool *p, int *by_sigterm)
 {
-    int killed_by_sig = 0;
+    int fine = 0;
+    *by_sigterm = 0;
     for (int i = 0; i < p->size; i++) {
         int status;
         CHECK_SYS(waitpid(p->pids[i], &status, 0));
         if (WIFEXITED(status)) {
             printf("  worker pid %d: exited %d\n", (int)p->pids[i], WEXITSTATUS(status));
+            fine += WEXITSTATUS(status) == 0;
         } else if (WIFSIGNALED(status)) {
             printf("  worker pid %d: killed by SIG%s\n", (int)p->pids[i],
                    sigabbrev_np(WTERMSIG(status)));
-            killed_by_sig += WTERMSIG(status) == sig;
+            *by_sigterm += WTERMSIG(status) == SIGTERM;
+            fine += WTERMSIG(status) == SIGTERM;
         }
     }
     CHECK_SYS(close(p->results));
-    return killed_by_sig;
+    return fine;
 }
 
 /* ---- The parent: wait for the batch, with a timeout, listening for Ctrl-C. */
@@ -299,7 +309,8 @@ static enum outcome run_batch(const struct batch *b, int workers, double seconds
             printf("NOT done: never started\n");
         }
     }
-    int by_sigterm = pool_join(&pool, SIGTERM);
+    int by_sigterm;
+    int fine = pool_join(&pool, &by_sigterm);
     bool left = children_left();
 
     char name[64];
@@ -313,6 +324,8 @@ static enum outcome run_batch(const struct batch *b, int workers, double seconds
     }
     if (left)
         die("a child process was left behind");
+    if (fine != pool.size)
+        die("%d of %d workers failed", pool.size - fine, pool.size);
     return outcome;
 }
 

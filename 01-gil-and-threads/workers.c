@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,7 +41,7 @@ static void run_sequential(struct worker *ws, int n)
 static void *thread_main(void *arg)
 {
     struct worker *w = arg;
-    char name[16];
+    char name[32];
     snprintf(name, sizeof name, "thread-%d", w->who);
     say_my_name(name);
     interp_enter(w->in, w->who);
@@ -113,13 +114,17 @@ static void run_processes(struct worker *ws, int n)
         pids[i] = xfork();
         if (pids[i] == 0) {
             CHECK_SYS(close(fds[0]));
-            char name[16];
+            char name[32];
             snprintf(name, sizeof name, "process-%d", ws[i].who);
             say_my_name(name);
             interp_enter(ws[i].in, ws[i].who);
             work(&ws[i]);
             interp_leave(ws[i].in, ws[i].who);
-            struct report r = {i, ws[i].value, ws[i].done_ns};
+            struct report r;
+            memset(&r, 0, sizeof r); /* the padding too: every byte of r goes down the pipe */
+            r.index = i;
+            r.value = ws[i].value;
+            r.done_ns = ws[i].done_ns;
             write_all(fds[1], &r, sizeof r);
             CHECK_SYS(close(fds[1]));
             _exit(0); /* not exit(): the parent's stdio buffers and atexit work are not ours */
