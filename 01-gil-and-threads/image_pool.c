@@ -49,7 +49,9 @@ static void on_sigint(int sig)
 static void catch_sigint(void)
 {
     CHECK_SYS(pipe2(sigint_pipe, O_NONBLOCK | O_CLOEXEC));
-    struct sigaction sa = {.sa_handler = on_sigint};
+    /* SA_RESTART: a second Ctrl-C must not fail a waitpid() with EINTR. poll() is never
+     * restarted on Linux: it returns EINTR, and the loop goes round to read the pipe. */
+    struct sigaction sa = {.sa_handler = on_sigint, .sa_flags = SA_RESTART};
     sigemptyset(&sa.sa_mask);
     CHECK_SYS(sigaction(SIGINT, &sa, NULL));
 }

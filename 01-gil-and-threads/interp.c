@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+/* Atomics shared between processes work only if they are lock-free (no hidden mutex). */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2,
+               "the shared counters need lock-free atomics");
+
 /* What every thread and every fork()ed child of this interpreter updates. */
 struct shared_counters {
     atomic_int running;
