@@ -8,7 +8,8 @@
  * for the CPU job only models that run on several cores at once win (and the GIL says
  * threads do not); for the I/O job every concurrent model wins, GIL or not.
  *
- * Each column is one entry of `models` below: a name and a function that runs a job.
+ * Each column is one entry of `models` below (a name and a function that runs a row's
+ * job), each row one entry of `rows` in main(): a new model or job is one more entry.
  */
 #include "args.h"
 #include "burn.h"
@@ -26,50 +27,65 @@ enum { IO_CALLS = 5 };
 static const double DEFAULT_SECONDS = 0.25, QUICK_SECONDS = 0.1;
 static const double CLEARLY_FASTER = 1.3; /* a speedup beyond a busy machine's noise */
 
+/* A row: one job, and what kind it is, so a model can run it its own way. */
+enum job_kind { JOB_CPU, JOB_IO };
+struct row {
+    const char *key, *name;
+    enum job_kind kind;
+    struct job job; /* what one worker runs, in a thread or a process */
+};
+
+/* What A0 3.2 (多进程、多线程、协程适用场景) recommends for a kind of job. */
+static const char *article_says(enum job_kind kind)
+{
+    return kind == JOB_CPU ? "多进程 for CPU 密集型" : "多线程 and 协程 for I/O 密集型";
+}
+
+/* A column: a way to run `workers` copies of a row's job. */
 struct model {
-    const char *key;  /* recorded as model.speedup.<job>.<key> */
-    const char *name; /* the column header */
+    const char *key;    /* recorded as model.speedup.<job>.<key> */
+    const char *name;   /* the column header */
     bool one_at_a_time; /* at most one worker runs Python code at once: checked */
-    struct run (*run)(const struct job *job, int workers, double switch_interval,
+    struct run (*run)(const struct row *row, int workers, double switch_interval,
                       struct interp_stats *stats);
 };
 
 /* Run in a fresh interpreter, with or without its GIL, the given way. */
-static struct run in_interp(enum way way, bool gil, const struct job *job, int workers,
+static struct run in_interp(enum way way, bool gil, const struct row *row, int workers,
                             double switch_interval, struct interp_stats *stats)
 {
     struct interp *in = interp_new(gil, switch_interval);
-    struct run r = run_workers(way, in, job, workers);
+    struct run r = run_workers(way, in, &row->job, workers);
     *stats = interp_stats(in);
     interp_free(in);
     return r;
 }
 
-static struct run sequential(const struct job *job, int workers, double interval,
+static struct run sequential(const struct row *row, int workers, double interval,
                              struct interp_stats *stats)
 {
-    return in_interp(WAY_SEQUENTIAL, true, job, workers, interval, stats);
+    return in_interp(WAY_SEQUENTIAL, true, row, workers, interval, stats);
 }
 
-static struct run threads_gil(const struct job *job, int workers, double interval,
+static struct run threads_gil(const struct row *row, int workers, double interval,
                               struct interp_stats *stats)
 {
-    return in_interp(WAY_THREADS, true, job, workers, interval, stats);
+    return in_interp(WAY_THREADS, true, row, workers, interval, stats);
 }
 
-static struct run threads_free(const struct job *job, int workers, double interval,
+static struct run threads_free(const struct row *row, int workers, double interval,
                                struct interp_stats *stats)
 {
-    return in_interp(WAY_THREADS, false, job, workers, interval, stats);
+    return in_interp(WAY_THREADS, false, row, workers, interval, stats);
 }
 
-static struct run processes(const struct job *job, int workers, double interval,
+static struct run processes(const struct row *row, int workers, double interval,
                             struct interp_stats *stats)
 {
-    return in_interp(WAY_PROCESSES, true, job, workers, interval, stats);
+    return in_interp(WAY_PROCESSES, true, row, workers, interval, stats);
 }
 
-/* The columns. The first is the baseline every speedup is measured against. */
+/* The columns, left to right. The first is the baseline of every speedup. */
 static const struct model models[] = {
     {"sequential", "one after another", true, sequential},
     {"threads_gil", "threads + GIL", true, threads_gil},
@@ -77,12 +93,6 @@ static const struct model models[] = {
     {"processes", "processes", false, processes},
 };
 enum { MODELS = sizeof models / sizeof models[0] };
-
-struct row {
-    const char *key, *name;
-    struct job job;
-    const char *article; /* what A0 3.2 recommends for this kind of job */
-};
 
 int main(int argc, char **argv)
 {
@@ -108,8 +118,8 @@ int main(int argc, char **argv)
     uint64_t count = burn_calibrate(seconds);
     struct io_calls io = {IO_CALLS, seconds / IO_CALLS, INTERP_BYTECODE, true, false};
     const struct row rows[] = {
-        {"cpu", "CPU-bound (count)", {job_count, &count, count}, "多进程 for CPU 密集型"},
-        {"io", "I/O-bound (block)", {job_io, &io, IO_CALLS}, "多线程 and 协程 for I/O 密集型"},
+        {"cpu", "CPU-bound (count)", JOB_CPU, {job_count, &count, count}},
+        {"io", "I/O-bound (block)", JOB_IO, {job_io, &io, IO_CALLS}},
     };
     printf("%ld workers per model. CPU-bound: each counts to %llu (%.2f s here).\n"
            "I/O-bound: each makes %d blocking calls of %.3f s that release the GIL.\n\n",
@@ -131,7 +141,7 @@ int main(int argc, char **argv)
         bool any = false;
         for (int m = 0; m < MODELS; m++) {
             struct interp_stats s;
-            struct run r = models[m].run(&rows[j].job, (int)workers, interval_ms / 1e3, &s);
+            struct run r = models[m].run(&rows[j], (int)workers, interval_ms / 1e3, &s);
             if (m == 0)
                 base = r.seconds;
             double speedup = base / r.seconds;
@@ -156,7 +166,7 @@ int main(int argc, char **argv)
             }
         }
         snprintf(verdicts[j] + said, sizeof verdicts[j] - (size_t)said, "%s (A0 3.2: %s)",
-                 any ? "" : " none", rows[j].article);
+                 any ? "" : " none", article_says(rows[j].kind));
         table_row(t, "%s", line);
     }
     table_print(t);
