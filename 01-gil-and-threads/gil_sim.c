@@ -22,12 +22,21 @@
 enum { TIMELINE_WIDTH = 80 };
 static const double DEFAULT_SECONDS = 0.8, QUICK_SECONDS = 0.1;
 
+/* The four ways to run the workers, in the order of the table. */
+enum { SEQUENTIAL, GIL_THREADS, FREE_THREADS, PROCESSES, MODES };
 struct mode {
     const char *key; /* the name of its recorded figures: gil.speedup.<key> */
     const char *name;
     enum way way;
     bool gil;
 };
+
+static void record(const char *figure, const char *key, double value, const char *unit)
+{
+    char name[64];
+    snprintf(name, sizeof name, "gil.%s.%s", figure, key);
+    result_record(name, value, unit);
+}
 
 /* One character per quarter of a switch interval: which thread held the GIL then. */
 static void print_timeline(const struct gil_holder_change *h, size_t n, double seconds,
@@ -84,80 +93,64 @@ int main(int argc, char **argv)
     snprintf(threads_gil, sizeof threads_gil, "%ld threads, GIL", threads);
     snprintf(threads_free, sizeof threads_free, "%ld threads, no GIL", threads);
     snprintf(procs, sizeof procs, "%ld processes", threads);
-    const struct mode modes[] = {
-        {"sequential", "1 thread, one job after another", WAY_SEQUENTIAL, true},
-        {"sim_gil_threads", threads_gil, WAY_THREADS, true},
-        {"free_threads", threads_free, WAY_THREADS, false},
-        {"processes", procs, WAY_PROCESSES, true},
+    const struct mode modes[MODES] = {
+        [SEQUENTIAL] = {"sequential", "1 thread, one job after another", WAY_SEQUENTIAL, true},
+        [GIL_THREADS] = {"sim_gil_threads", threads_gil, WAY_THREADS, true},
+        [FREE_THREADS] = {"free_threads", threads_free, WAY_THREADS, false},
+        [PROCESSES] = {"processes", procs, WAY_PROCESSES, true},
     };
+    struct run runs[MODES];
+    struct interp_stats stats[MODES];
+    struct gil_holder_change history[GIL_HISTORY];
+    size_t history_len = 0;
+    for (int m = 0; m < MODES; m++) {
+        struct interp *in = interp_new(modes[m].gil, interval);
+        runs[m] = run_workers(modes[m].way, in, &job, (int)threads);
+        stats[m] = interp_stats(in);
+        if (m == GIL_THREADS)
+            history_len = gil_history(interp_gil(in), history, GIL_HISTORY);
+        interp_free(in);
+    }
 
     struct table *t =
         table_new("mode|seconds|speedup|first done|GIL hand-overs|most at once|results");
-    double base = 0, gil_speedup = 0, free_speedup = 0, proc_speedup = 0;
-    int gil_most = 0;
-    unsigned long gil_handovers = 0, bytecodes = 0;
-    struct gil_holder_change history[GIL_HISTORY];
-    size_t history_len = 0;
-    double gil_seconds = 0;
+    double speedup[MODES];
     bool all_correct = true;
-    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
-        struct interp *in = interp_new(modes[m].gil, interval);
-        struct run r = run_workers(modes[m].way, in, &job, (int)threads);
-        struct interp_stats s = interp_stats(in);
-        if (m == 0)
-            base = r.seconds;
-        double speedup = base / r.seconds;
-        bool threaded_gil = modes[m].way == WAY_THREADS && modes[m].gil;
+    for (int m = 0; m < MODES; m++) {
+        speedup[m] = runs[SEQUENTIAL].seconds / runs[m].seconds;
         char handovers[24] = "-";
-        if (threaded_gil) {
-            snprintf(handovers, sizeof handovers, "%lu", s.gil.handovers);
-            gil_speedup = speedup;
-            gil_most = s.most_running;
-            gil_handovers = s.gil.handovers;
-            bytecodes = s.bytecodes;
-            result_record("gil.handovers", (double)s.gil.handovers, "count");
-            result_record("gil.drop_requests", (double)s.gil.drop_requests, "count");
-        } else if (modes[m].way == WAY_THREADS) {
-            free_speedup = speedup;
-        } else if (modes[m].way == WAY_PROCESSES) {
-            proc_speedup = speedup;
-        }
-        table_row(t, "%s|%.2f|%.2fx|%.0f%%|%s|%d|%d/%d correct", modes[m].name, r.seconds, speedup,
-                  100 * r.first_done, handovers, s.most_running, r.correct, r.workers);
-        all_correct &= r.correct == r.workers;
-
-        char name[64];
-        snprintf(name, sizeof name, "gil.seconds.%s", modes[m].key);
-        result_record(name, r.seconds, "s");
-        snprintf(name, sizeof name, "gil.speedup.%s", modes[m].key);
-        result_record(name, speedup, "x");
-        snprintf(name, sizeof name, "gil.first_done.%s", modes[m].key);
-        result_record(name, r.first_done, "fraction");
-        snprintf(name, sizeof name, "gil.most_running.%s", modes[m].key);
-        result_record(name, s.most_running, "threads");
-        snprintf(name, sizeof name, "gil.correct.%s", modes[m].key);
-        result_record(name, r.correct, "workers");
-        if (threaded_gil) {
-            history_len = gil_history(interp_gil(in), history, GIL_HISTORY);
-            gil_seconds = r.seconds;
-        }
-        interp_free(in);
+        if (m == GIL_THREADS)
+            snprintf(handovers, sizeof handovers, "%lu", stats[m].gil.handovers);
+        table_row(t, "%s|%.2f|%.2fx|%.0f%%|%s|%d|%d/%d correct", modes[m].name, runs[m].seconds,
+                  speedup[m], 100 * runs[m].first_done, handovers, stats[m].most_running,
+                  runs[m].correct, runs[m].workers);
+        all_correct &= runs[m].correct == runs[m].workers;
+        record("seconds", modes[m].key, runs[m].seconds, "s");
+        record("speedup", modes[m].key, speedup[m], "x");
+        record("first_done", modes[m].key, runs[m].first_done, "fraction");
+        record("most_running", modes[m].key, stats[m].most_running, "threads");
+        record("correct", modes[m].key, runs[m].correct, "workers");
     }
     table_print(t);
     table_free(t);
-    print_timeline(history, history_len, gil_seconds, interval);
+    print_timeline(history, history_len, runs[GIL_THREADS].seconds, interval);
 
+    const struct interp_stats *gil = &stats[GIL_THREADS];
+    result_record("gil.handovers", (double)gil->gil.handovers, "count");
+    result_record("gil.drop_requests", (double)gil->gil.drop_requests, "count");
     printf("\nThe GIL was held by one thread at a time: at most %d thread%s ran a bytecode at "
            "once (%lu bytecodes checked).\n",
-           gil_most, gil_most == 1 ? "" : "s", bytecodes);
+           gil->most_running, gil->most_running == 1 ? "" : "s", gil->bytecodes);
     printf("Every worker counted to %llu: %s.\n", (unsigned long long)n,
            all_correct ? "all results correct" : "SOME RESULTS ARE WRONG");
     printf("Under the GIL %ld threads ran at %.2fx the speed of one, taking %lu turns; without "
            "it %.2fx; as processes %.2fx.\n",
-           threads, gil_speedup, gil_handovers, free_speedup, proc_speedup);
-    if (gil_most != 1 || !all_correct) {
+           threads, speedup[GIL_THREADS], gil->gil.handovers, speedup[FREE_THREADS],
+           speedup[PROCESSES]);
+    if (gil->most_running != 1 || !all_correct) {
         fprintf(stderr, "gil_sim: FAILED: %s\n",
-                gil_most != 1 ? "two threads ran under the GIL at once" : "a result is wrong");
+                gil->most_running != 1 ? "two threads ran under the GIL at once"
+                                       : "a result is wrong");
         return 1;
     }
     return 0;
