@@ -60,7 +60,7 @@ static void print_timeline(const struct gil_holder_change *h, size_t n, double s
 
 int main(int argc, char **argv)
 {
-    long threads = 2, iterations = 0;
+    long threads = 2, iterations = 0, repeat = 1;
     double seconds = DEFAULT_SECONDS, interval_ms = 5;
     bool quick = false;
     const struct opt opts[] = {
@@ -70,6 +70,7 @@ int main(int argc, char **argv)
         OPT_DOUBLE("seconds", "S", &seconds, 0.001, 600, "CPU seconds of one worker's count"),
         OPT_DOUBLE("switch-interval", "MS", &interval_ms, 0.05, 1000,
                    "the GIL's switch interval in milliseconds (sys.setswitchinterval)"),
+        OPT_INT("repeat", "N", &repeat, 1, 100, "run every mode N times, keep each one's fastest"),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -103,19 +104,32 @@ int main(int argc, char **argv)
     struct interp_stats stats[MODES];
     struct gil_holder_change history[GIL_HISTORY];
     size_t history_len = 0;
-    for (int m = 0; m < MODES; m++) {
-        struct interp *in = interp_new(modes[m].gil, interval);
-        runs[m] = run_workers(modes[m].way, in, &job, (int)threads);
-        stats[m] = interp_stats(in);
-        if (m == GIL_THREADS)
-            history_len = gil_history(interp_gil(in), history, GIL_HISTORY);
-        interp_free(in);
+    /* On a busy machine one run can be slowed in one mode and not in the next: with
+     * --repeat, the modes take turns and each keeps its fastest run. */
+    bool all_correct = true; /* in every run, not only the fastest */
+    int most_under_gil = 0;
+    for (long r = 0; r < repeat; r++) {
+        for (int m = 0; m < MODES; m++) {
+            struct interp *in = interp_new(modes[m].gil, interval);
+            struct run run = run_workers(modes[m].way, in, &job, (int)threads);
+            all_correct &= run.correct == run.workers;
+            if (m == GIL_THREADS && interp_stats(in).most_running > most_under_gil)
+                most_under_gil = interp_stats(in).most_running;
+            if (r == 0 || run.seconds < runs[m].seconds) {
+                runs[m] = run;
+                stats[m] = interp_stats(in);
+                if (m == GIL_THREADS)
+                    history_len = gil_history(interp_gil(in), history, GIL_HISTORY);
+            }
+            interp_free(in);
+        }
     }
+
+    stats[GIL_THREADS].most_running = most_under_gil; /* the most in any run */
 
     struct table *t =
         table_new("mode|seconds|speedup|first done|GIL hand-overs|most at once|results");
     double speedup[MODES];
-    bool all_correct = true;
     for (int m = 0; m < MODES; m++) {
         speedup[m] = runs[SEQUENTIAL].seconds / runs[m].seconds;
         char handovers[24] = "-";
@@ -124,7 +138,6 @@ int main(int argc, char **argv)
         table_row(t, "%s|%.2f|%.2fx|%.0f%%|%s|%d|%d/%d correct", modes[m].name, runs[m].seconds,
                   speedup[m], 100 * runs[m].first_done, handovers, stats[m].most_running,
                   runs[m].correct, runs[m].workers);
-        all_correct &= runs[m].correct == runs[m].workers;
         record("seconds", modes[m].key, runs[m].seconds, "s");
         record("speedup", modes[m].key, speedup[m], "x");
         record("first_done", modes[m].key, runs[m].first_done, "fraction");
@@ -138,19 +151,22 @@ int main(int argc, char **argv)
     const struct interp_stats *gil = &stats[GIL_THREADS];
     result_record("gil.handovers", (double)gil->gil.handovers, "count");
     result_record("gil.drop_requests", (double)gil->gil.drop_requests, "count");
-    printf("\nThe GIL was held by one thread at a time: at most %d thread%s ran a bytecode at "
-           "once (%lu bytecodes checked).\n",
-           gil->most_running, gil->most_running == 1 ? "" : "s", gil->bytecodes);
+    if (most_under_gil == 1)
+        printf("\nThe GIL was held by one thread at a time: never two threads in a bytecode "
+               "(%lu bytecodes checked).\n",
+               gil->bytecodes);
+    else
+        printf("\nTHE GIL FAILED: %d threads ran a bytecode at the same time.\n", most_under_gil);
     printf("Every worker counted to %llu: %s.\n", (unsigned long long)n,
            all_correct ? "all results correct" : "SOME RESULTS ARE WRONG");
     printf("Under the GIL %ld threads ran at %.2fx the speed of one, taking %lu turns; without "
            "it %.2fx; as processes %.2fx.\n",
            threads, speedup[GIL_THREADS], gil->gil.handovers, speedup[FREE_THREADS],
            speedup[PROCESSES]);
-    if (gil->most_running != 1 || !all_correct) {
+    if (most_under_gil != 1 || !all_correct) {
         fprintf(stderr, "gil_sim: FAILED: %s\n",
-                gil->most_running != 1 ? "two threads ran under the GIL at once"
-                                       : "a result is wrong");
+                most_under_gil != 1 ? "two threads ran under the GIL at once"
+                                    : "a result is wrong");
         return 1;
     }
     return 0;

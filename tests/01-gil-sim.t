@@ -12,7 +12,7 @@ for mode in sequential sim_gil_threads free_threads processes; do
     is "$(result gil.correct.$mode)" 2 "$mode: both workers counted to the right number"
 done
 is "$(result gil.most_running.sim_gil_threads)" 1 "under the GIL, one thread at a time ran a bytecode"
-like "$out" 'at most 1 thread ran a bytecode at once' "and the program says so"
+like "$out" 'held by one thread at a time: never two threads in a bytecode' "and the program says so"
 if [ "$(nproc)" -ge 2 ]; then
     # The same check sees two threads at once when nothing stops them: it is not blind.
     check "without the GIL, threads ran bytecodes at the same time" \
@@ -44,13 +44,17 @@ is "$rc" 0 "--threads 3 runs"
 is "$(result gil.correct.sim_gil_threads)" 3 "three threads under the GIL all count right"
 is "$(result gil.most_running.sim_gil_threads)" 1 "and still one at a time"
 
+run $prog --repeat 3 --seconds 0.03
+is "$rc" 0 "--repeat 3 runs every mode three times"
+is "$(result gil.most_running.sim_gil_threads)" 1 "and the GIL held in every run"
+
 run $prog --threads 1 --iterations 1000000
 is "$rc" 0 "--iterations sets the count"
 check "each worker counted to exactly 1000000" num_cmp "$(result gil.iterations)" "==" 1000000
 is "$(result gil.correct.processes)" 1 "and the count is checked in every mode"
 
 for bad in "--threads 0" "--threads abc" "--threads 65" "--iterations -1" "--seconds 0" \
-    "--switch-interval 0" "--switch-interval x" "--threads" "--bogus"; do
+    "--switch-interval 0" "--switch-interval x" "--repeat 0" "--threads" "--bogus"; do
     # shellcheck disable=SC2086 # split on purpose: option and value
     run $prog $bad
     is "$rc" 2 "gil_sim $bad exits 2"
