@@ -16,6 +16,7 @@
 struct worker {
     struct interp *in;
     const struct job *job;
+    pthread_barrier_t *start_line; /* threads: wait here until every thread exists */
     int who;
     uint64_t value;   /* what the job returned */
     uint64_t done_ns; /* when it returned */
@@ -44,20 +45,29 @@ static void *thread_main(void *arg)
     char name[32];
     snprintf(name, sizeof name, "thread-%d", w->who);
     say_my_name(name);
+    int err = pthread_barrier_wait(w->start_line);
+    if (err != 0 && err != PTHREAD_BARRIER_SERIAL_THREAD)
+        die_errno(err, "pthread_barrier_wait");
     interp_enter(w->in, w->who);
     work(w);
     interp_leave(w->in, w->who);
     return NULL;
 }
 
+/* The threads leave a start line together: the first one does not run alone meanwhile. */
 static void run_threads(struct worker *ws, int n)
 {
+    pthread_barrier_t start_line;
+    CHECK_PT(pthread_barrier_init(&start_line, NULL, (unsigned)n));
     pthread_t *threads = xcalloc((size_t)n, sizeof *threads);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        ws[i].start_line = &start_line;
         CHECK_PT(pthread_create(&threads[i], NULL, thread_main, &ws[i]));
+    }
     for (int i = 0; i < n; i++)
         CHECK_PT(pthread_join(threads[i], NULL));
     free(threads);
+    CHECK_PT(pthread_barrier_destroy(&start_line));
 }
 
 /* What a child sends back through the pipe: small enough to be written in one piece. */
