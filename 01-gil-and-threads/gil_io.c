@@ -28,7 +28,7 @@ int main(int argc, char **argv)
     double wait = DEFAULT_WAIT, interval_ms = 5;
     bool quick = false;
     const struct opt opts[] = {
-        OPT_INT("threads", "N", &threads, 1, 64, "threads to run"),
+        OPT_INT("threads", "N", &threads, 1, WORKERS_MAX, "threads to run"),
         OPT_INT("calls", "N", &calls, 1, 1000, "blocking calls each thread makes"),
         OPT_DOUBLE("seconds", "S", &wait, 0.001, 60, "how long each call blocks"),
         OPT_DOUBLE("switch-interval", "MS", &interval_ms, 0.05, 1000,

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
     double seconds = DEFAULT_SECONDS, interval_ms = 5;
     bool quick = false;
     const struct opt opts[] = {
-        OPT_INT("threads", "N", &threads, 1, 64, "threads (and processes) to run"),
+        OPT_INT("threads", "N", &threads, 1, WORKERS_MAX, "threads (and processes) to run"),
         OPT_INT("iterations", "N", &iterations, 0, 1e12,
                 "each worker counts to N (0: as far as --seconds takes one thread)"),
         OPT_DOUBLE("seconds", "S", &seconds, 0.001, 600, "CPU seconds of one worker's count"),

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
     double seconds = DEFAULT_SECONDS, interval_ms = 5;
     bool quick = false;
     const struct opt opts[] = {
-        OPT_INT("workers", "N", &workers, 1, 64, "threads or processes in each model"),
+        OPT_INT("workers", "N", &workers, 1, WORKERS_MAX, "threads or processes in each model"),
         OPT_DOUBLE("seconds", "S", &seconds, 0.001, 60,
                    "each worker's share: S s of counting, or S s of blocking calls"),
         OPT_DOUBLE("switch-interval", "MS", &interval_ms, 0.05, 1000,

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,14 +58,13 @@ static void run_threads(struct worker *ws, int n)
 {
     pthread_barrier_t start_line;
     CHECK_PT(pthread_barrier_init(&start_line, NULL, (unsigned)n));
-    pthread_t *threads = xcalloc((size_t)n, sizeof *threads);
+    pthread_t threads[WORKERS_MAX];
     for (int i = 0; i < n; i++) {
         ws[i].start_line = &start_line;
         CHECK_PT(pthread_create(&threads[i], NULL, thread_main, &ws[i]));
     }
     for (int i = 0; i < n; i++)
         CHECK_PT(pthread_join(threads[i], NULL));
-    free(threads);
     CHECK_PT(pthread_barrier_destroy(&start_line));
 }
 
@@ -114,12 +112,14 @@ static bool read_report(int fd, struct report *r)
 /*
  * Each child is a copy of this process: its own interpreter, its own GIL, nobody to
  * share it with. The result comes back through a pipe, as multiprocessing sends it.
+ * (The workers live on the stack, not the heap: a child that _exit()s while holding a
+ * copy of the parent's heap blocks would leave them for valgrind to call leaks.)
  */
 static void run_processes(struct worker *ws, int n)
 {
     int fds[2];
     CHECK_SYS(pipe(fds));
-    pid_t *pids = xcalloc((size_t)n, sizeof *pids);
+    pid_t pids[WORKERS_MAX];
     for (int i = 0; i < n; i++) {
         pids[i] = xfork();
         if (pids[i] == 0) {
@@ -154,12 +154,13 @@ static void run_processes(struct worker *ws, int n)
             die("worker process %d (pid %d) failed (wait status %#x)", i + 1, (int)pids[i],
                 (unsigned)status);
     }
-    free(pids);
 }
 
 struct run run_workers(enum way way, struct interp *in, const struct job *job, int workers)
 {
-    struct worker *ws = xcalloc((size_t)workers, sizeof *ws);
+    if (workers < 1 || workers > WORKERS_MAX)
+        die("run_workers: %d workers, not 1..%d", workers, WORKERS_MAX);
+    struct worker ws[WORKERS_MAX];
     for (int i = 0; i < workers; i++)
         ws[i] = (struct worker){.in = in, .job = job, .who = i + 1};
 
@@ -185,6 +186,5 @@ struct run run_workers(enum way way, struct interp *in, const struct job *job, i
             first = ws[i].done_ns;
     }
     r.first_done = end > start ? (double)(first - start) / (double)(end - start) : 1.0;
-    free(ws);
     return r;
 }

@@ -23,6 +23,7 @@ struct job {
 };
 
 enum way { WAY_SEQUENTIAL, WAY_THREADS, WAY_PROCESSES };
+enum { WORKERS_MAX = 64 };
 
 struct run {
     int workers;
