@@ -1,0 +1,186 @@
+/*
+ * model_table.c — the article's comparison of concurrency models, as one measured table.
+ *
+ * Mirrors A0 §3 「编程模型对比分析」 (3.1 回调、协程、绿程、线程对比 and 3.2 多进程、多线程、
+ * 协程适用场景). The article describes each model in adjectives; here the same CPU-bound
+ * job and the same I/O-bound job run in each model, and the table gives the times and
+ * the speedups over running the workers one after another. Watch the two rows disagree:
+ * for the CPU job only models that run on several cores at once win (and the GIL says
+ * threads do not); for the I/O job every concurrent model wins, GIL or not.
+ *
+ * Each column is one entry of `models` below (a name and a function that runs a row's
+ * job), each row one entry of `rows` in main(): a new model or job is one more entry.
+ */
+#include "args.h"
+#include "burn.h"
+#include "interp.h"
+#include "jobs.h"
+#include "results.h"
+#include "table.h"
+#include "workers.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { IO_CALLS = 5 };
+static const double DEFAULT_SECONDS = 0.25, QUICK_SECONDS = 0.1;
+static const double CLEARLY_FASTER = 1.3; /* a speedup beyond a busy machine's noise */
+
+/* A row: one job, and what kind it is, so a model can run it its own way. */
+enum job_kind { JOB_CPU, JOB_IO };
+struct row {
+    const char *key, *name;
+    enum job_kind kind;
+    struct job job; /* what one worker runs, in a thread or a process */
+};
+
+/* What A0 3.2 (多进程、多线程、协程适用场景) recommends for a kind of job. */
+static const char *article_says(enum job_kind kind)
+{
+    return kind == JOB_CPU ? "多进程 for CPU 密集型" : "多线程 and 协程 for I/O 密集型";
+}
+
+/* A column: a way to run `workers` copies of a row's job. */
+struct model {
+    const char *key;    /* recorded as model.speedup.<job>.<key> */
+    const char *name;   /* the column header */
+    bool one_at_a_time; /* at most one worker runs Python code at once: checked */
+    struct run (*run)(const struct row *row, int workers, double switch_interval,
+                      struct interp_stats *stats);
+};
+
+/* Run in a fresh interpreter, with or without its GIL, the given way. */
+static struct run in_interp(enum way way, bool gil, const struct row *row, int workers,
+                            double switch_interval, struct interp_stats *stats)
+{
+    struct interp *in = interp_new(gil, switch_interval);
+    struct run r = run_workers(way, in, &row->job, workers);
+    *stats = interp_stats(in);
+    interp_free(in);
+    return r;
+}
+
+static struct run sequential(const struct row *row, int workers, double interval,
+                             struct interp_stats *stats)
+{
+    return in_interp(WAY_SEQUENTIAL, true, row, workers, interval, stats);
+}
+
+static struct run threads_gil(const struct row *row, int workers, double interval,
+                              struct interp_stats *stats)
+{
+    return in_interp(WAY_THREADS, true, row, workers, interval, stats);
+}
+
+static struct run threads_free(const struct row *row, int workers, double interval,
+                               struct interp_stats *stats)
+{
+    return in_interp(WAY_THREADS, false, row, workers, interval, stats);
+}
+
+static struct run processes(const struct row *row, int workers, double interval,
+                            struct interp_stats *stats)
+{
+    return in_interp(WAY_PROCESSES, true, row, workers, interval, stats);
+}
+
+/* The columns, left to right. The first is the baseline of every speedup. */
+static const struct model models[] = {
+    {"sequential", "one after another", true, sequential},
+    {"threads_gil", "threads + GIL", true, threads_gil},
+    {"threads_free", "threads, no GIL", false, threads_free},
+    {"processes", "processes", false, processes},
+};
+enum { MODELS = sizeof models / sizeof models[0] };
+
+int main(int argc, char **argv)
+{
+    long workers = 4;
+    double seconds = DEFAULT_SECONDS, interval_ms = 5;
+    bool quick = false;
+    const struct opt opts[] = {
+        OPT_INT("workers", "N", &workers, 1, WORKERS_MAX, "threads or processes in each model"),
+        OPT_DOUBLE("seconds", "S", &seconds, 0.001, 60,
+                   "each worker's share: S s of counting, or S s of blocking calls"),
+        OPT_DOUBLE("switch-interval", "MS", &interval_ms, 0.05, 1000,
+                   "the GIL's switch interval in milliseconds"),
+        OPT_QUICK(&quick),
+        OPT_END,
+    };
+    args_parse(argc, argv,
+               "The same CPU-bound and I/O-bound jobs run one after another, in threads with\n"
+               "and without the GIL, and in processes: one table of measured times.",
+               opts);
+    if (quick && seconds == DEFAULT_SECONDS)
+        seconds = QUICK_SECONDS;
+
+    uint64_t count = burn_calibrate(seconds);
+    struct io_calls io = {IO_CALLS, seconds / IO_CALLS, INTERP_BYTECODE, true, false};
+    const struct row rows[] = {
+        {"cpu", "CPU-bound (count)", JOB_CPU, {job_count, &count, count}},
+        {"io", "I/O-bound (block)", JOB_IO, {job_io, &io, IO_CALLS}},
+    };
+    printf("%ld workers per model. CPU-bound: each counts to %llu (%.2f s here).\n"
+           "I/O-bound: each makes %d blocking calls of %.3f s that release the GIL.\n\n",
+           workers, (unsigned long long)count, seconds, IO_CALLS, io.wait);
+
+    char header[256] = "job";
+    for (int m = 0; m < MODELS; m++)
+        snprintf(header + strlen(header), sizeof header - strlen(header), "|%s", models[m].name);
+    struct table *t = table_new(header);
+    char verdicts[sizeof rows / sizeof rows[0]][512];
+
+    bool all_right = true;
+    for (size_t j = 0; j < sizeof rows / sizeof rows[0]; j++) {
+        char line[512];
+        int len = snprintf(line, sizeof line, "%s", rows[j].name);
+        int said = snprintf(verdicts[j], sizeof verdicts[j], "%s: faster than one after another:",
+                            rows[j].name);
+        double base = 0;
+        bool any = false;
+        for (int m = 0; m < MODELS; m++) {
+            struct interp_stats s;
+            struct run r = models[m].run(&rows[j], (int)workers, interval_ms / 1e3, &s);
+            if (m == 0)
+                base = r.seconds;
+            double speedup = base / r.seconds;
+            len += snprintf(line + len, sizeof line - (size_t)len, "|%.2f s %5.2fx", r.seconds,
+                            speedup);
+            if (speedup >= CLEARLY_FASTER) {
+                said += snprintf(verdicts[j] + said, sizeof verdicts[j] - (size_t)said, "%s %s",
+                                 any ? "," : "", models[m].name);
+                any = true;
+            }
+            all_right &= r.correct == r.workers;
+            all_right &= !(models[m].one_at_a_time && s.most_running > 1);
+
+            const char *figure[] = {"seconds", "speedup", "correct", "most_running"};
+            double value[] = {r.seconds, speedup, r.correct, s.most_running};
+            const char *unit[] = {"s", "x", "workers", "threads"};
+            for (int f = 0; f < 4; f++) {
+                char name[96];
+                snprintf(name, sizeof name, "model.%s.%s.%s", figure[f], rows[j].key,
+                         models[m].key);
+                result_record(name, value[f], unit[f]);
+            }
+        }
+        snprintf(verdicts[j] + said, sizeof verdicts[j] - (size_t)said, "%s (A0 3.2: %s)",
+                 any ? "" : " none", article_says(rows[j].kind));
+        table_row(t, "%s", line);
+    }
+    table_print(t);
+    table_free(t);
+    printf("\n");
+    for (size_t j = 0; j < sizeof rows / sizeof rows[0]; j++)
+        printf("%s\n", verdicts[j]);
+    printf("\nEach cell: wall time, and the speedup over one after another (\"faster\": %.1fx or\n"
+           "more). Cores online here: %ld; on one core nothing is faster on the CPU row.\n",
+           CLEARLY_FASTER,
+           sysconf(_SC_NPROCESSORS_ONLN));
+    if (!all_right) {
+        fprintf(stderr, "model_table: FAILED: a wrong result, or two workers at once under one GIL\n");
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,190 @@
+/* workers.c — run one job in N workers: sequentially, in threads, in processes. See workers.h. */
+#include "workers.h"
+
+#include "check.h"
+#include "clock.h"
+#include "say.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct worker {
+    struct interp *in;
+    const struct job *job;
+    pthread_barrier_t *start_line; /* threads: wait here until every thread exists */
+    int who;
+    uint64_t value;   /* what the job returned */
+    uint64_t done_ns; /* when it returned */
+};
+
+static void work(struct worker *w)
+{
+    w->value = w->job->fn(w->in, w->who, w->job->arg);
+    w->done_ns = now_ns();
+}
+
+/* One thread does every job in turn, as the article's "单线程执行" calls the task twice. */
+static void run_sequential(struct worker *ws, int n)
+{
+    interp_enter(ws[0].in, ws[0].who);
+    for (int i = 0; i < n; i++) {
+        ws[i].who = ws[0].who;
+        work(&ws[i]);
+    }
+    interp_leave(ws[0].in, ws[0].who);
+}
+
+static void *thread_main(void *arg)
+{
+    struct worker *w = arg;
+    char name[32];
+    snprintf(name, sizeof name, "thread-%d", w->who);
+    say_my_name(name);
+    int err = pthread_barrier_wait(w->start_line);
+    if (err != 0 && err != PTHREAD_BARRIER_SERIAL_THREAD)
+        die_errno(err, "pthread_barrier_wait");
+    interp_enter(w->in, w->who);
+    work(w);
+    interp_leave(w->in, w->who);
+    return NULL;
+}
+
+/* The threads leave a start line together: the first one does not run alone meanwhile. */
+static void run_threads(struct worker *ws, int n)
+{
+    pthread_barrier_t start_line;
+    CHECK_PT(pthread_barrier_init(&start_line, NULL, (unsigned)n));
+    pthread_t threads[WORKERS_MAX];
+    for (int i = 0; i < n; i++) {
+        ws[i].start_line = &start_line;
+        CHECK_PT(pthread_create(&threads[i], NULL, thread_main, &ws[i]));
+    }
+    for (int i = 0; i < n; i++)
+        CHECK_PT(pthread_join(threads[i], NULL));
+    CHECK_PT(pthread_barrier_destroy(&start_line));
+}
+
+/* What a child sends back through the pipe: small enough to be written in one piece. */
+struct report {
+    int index;
+    uint64_t value, done_ns;
+};
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1)
+            die_errno(errno, "write");
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Read one report; false at end of file (every child has closed its end). */
+static bool read_report(int fd, struct report *r)
+{
+    char *p = (char *)r;
+    size_t got = 0;
+    while (got < sizeof *r) {
+        ssize_t n = read(fd, p + got, sizeof *r - got);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1)
+            die_errno(errno, "read");
+        if (n == 0) {
+            if (got != 0)
+                die("a worker process sent half a report");
+            return false;
+        }
+        got += (size_t)n;
+    }
+    return true;
+}
+
+/*
+ * Each child is a copy of this process: its own interpreter, its own GIL, nobody to
+ * share it with. The result comes back through a pipe, as multiprocessing sends it.
+ * (The workers live on the stack, not the heap: a child that _exit()s while holding a
+ * copy of the parent's heap blocks would leave them for valgrind to call leaks.)
+ */
+static void run_processes(struct worker *ws, int n)
+{
+    int fds[2];
+    CHECK_SYS(pipe(fds));
+    pid_t pids[WORKERS_MAX];
+    for (int i = 0; i < n; i++) {
+        pids[i] = xfork();
+        if (pids[i] == 0) {
+            CHECK_SYS(close(fds[0]));
+            char name[32];
+            snprintf(name, sizeof name, "process-%d", ws[i].who);
+            say_my_name(name);
+            interp_enter(ws[i].in, ws[i].who);
+            work(&ws[i]);
+            interp_leave(ws[i].in, ws[i].who);
+            struct report r;
+            memset(&r, 0, sizeof r); /* the padding too: every byte of r goes down the pipe */
+            r.index = i;
+            r.value = ws[i].value;
+            r.done_ns = ws[i].done_ns;
+            write_all(fds[1], &r, sizeof r);
+            CHECK_SYS(close(fds[1]));
+            _exit(0); /* not exit(): the parent's stdio buffers and atexit work are not ours */
+        }
+    }
+    CHECK_SYS(close(fds[1]));
+    struct report r;
+    while (read_report(fds[0], &r)) {
+        ws[r.index].value = r.value;
+        ws[r.index].done_ns = r.done_ns;
+    }
+    CHECK_SYS(close(fds[0]));
+    for (int i = 0; i < n; i++) {
+        int status;
+        CHECK_SYS(waitpid(pids[i], &status, 0));
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            die("worker process %d (pid %d) failed (wait status %#x)", i + 1, (int)pids[i],
+                (unsigned)status);
+    }
+}
+
+struct run run_workers(enum way way, struct interp *in, const struct job *job, int workers)
+{
+    if (workers < 1 || workers > WORKERS_MAX)
+        die("run_workers: %d workers, not 1..%d", workers, WORKERS_MAX);
+    struct worker ws[WORKERS_MAX];
+    for (int i = 0; i < workers; i++)
+        ws[i] = (struct worker){.in = in, .job = job, .who = i + 1};
+
+    uint64_t start = now_ns();
+    switch (way) {
+    case WAY_SEQUENTIAL:
+        run_sequential(ws, workers);
+        break;
+    case WAY_THREADS:
+        run_threads(ws, workers);
+        break;
+    case WAY_PROCESSES:
+        run_processes(ws, workers);
+        break;
+    }
+    uint64_t end = now_ns();
+
+    struct run r = {.workers = workers, .seconds = (double)(end - start) / 1e9};
+    uint64_t first = end;
+    for (int i = 0; i < workers; i++) {
+        r.correct += ws[i].value == job->expected;
+        if (ws[i].done_ns < first)
+            first = ws[i].done_ns;
+    }
+    r.first_done = end > start ? (double)(first - start) / (double)(end - start) : 1.0;
+    return r;
+}

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Chapter 01, gil_io: I/O-bound threads under the simulated GIL overlap their waits when
+# the blocking call releases the GIL, and queue up when it keeps it.
+. "${0%/*}/lib.sh"
+prog=01-gil-and-threads/gil_io
+
+scaled() { awk -v a="$1" -v b="$2" 'BEGIN { print a * b }'; }
+
+run $prog
+is "$rc" 0 "gil_io --quick exits 0"
+sum=$(result gil_io.sum_of_waits)
+released=$(result gil_io.total.released)
+kept=$(result gil_io.total.kept)
+check "waits that release the GIL overlap: $released s in all for $sum s of waiting" \
+    num_cmp "$released" "<" "$(scaled "$sum" 0.6)"
+check "waits that keep the GIL queue up: $kept s in all for $sum s of waiting" \
+    num_cmp "$kept" ">=" "$(scaled "$sum" 0.95)"
+for how in released kept; do
+    is "$(result gil_io.correct.$how)" 4 "$how: every thread made all its calls"
+    is "$(result gil_io.most_running.$how)" 1 "$how: one thread at a time ran Python code"
+done
+like "$out" '\[thread-[0-9]\] call 1/2: blocks 0.10 s, releasing the GIL' "each call is announced by its thread"
+
+run $prog --threads 2 --calls 1 --seconds 0.3
+check "two threads, one call each: they overlap (the total is under 0.5 s)" \
+    num_cmp "$(result gil_io.total.released)" "<" 0.5
+
+for bad in "--threads 0" "--threads abc" "--calls 0" "--calls -1" "--seconds -1" "--bogus"; do
+    # shellcheck disable=SC2086 # split on purpose: option and value
+    run $prog $bad
+    is "$rc" 2 "gil_io $bad exits 2"
+    is "$(printf '%s\n' "$out" | wc -l)" 1 "gil_io $bad says what is wrong in one line"
+done
+done_testing

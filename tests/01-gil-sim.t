@@ -1,0 +1,63 @@
+#!/bin/sh
+# Chapter 01, gil_sim: under the simulated GIL one thread runs at a time and the threads
+# take turns (the GIL changes hands, both finish near the end), every count is right;
+# without the GIL threads do run at once; the switch interval sets how often the GIL
+# changes hands. Bad options exit 2 with one line.
+. "${0%/*}/lib.sh"
+prog=01-gil-and-threads/gil_sim
+
+run $prog
+is "$rc" 0 "gil_sim --quick exits 0"
+for mode in sequential sim_gil_threads free_threads processes; do
+    is "$(result gil.correct.$mode)" 2 "$mode: both workers counted to the right number"
+done
+is "$(result gil.most_running.sim_gil_threads)" 1 "under the GIL, one thread at a time ran a bytecode"
+like "$out" 'held by one thread at a time: never two threads in a bytecode' "and the program says so"
+if [ "$(nproc)" -ge 2 ]; then
+    # The same check sees two threads at once when nothing stops them: it is not blind.
+    check "without the GIL, threads ran bytecodes at the same time" \
+        num_cmp "$(result gil.most_running.free_threads)" ">=" 2
+else
+    diag "one core: threads without the GIL cannot be seen running at once"
+fi
+handovers=$(result gil.handovers)
+check "the GIL changed hands between the threads ($handovers hand-overs)" num_cmp "$handovers" ">=" 5
+# Turns: both threads progress together, so the first one finishes near the end, while
+# one thread doing both jobs finishes the first half way.
+first=$(result gil.first_done.sim_gil_threads)
+check "under the GIL the threads took turns: the first finished late (at $first of the run)" \
+    num_cmp "$first" ">=" 0.7
+check "one thread doing both jobs finishes the first one half way" \
+    num_cmp "$(result gil.first_done.sequential)" "<=" 0.75
+like "$out" '^  \|1*2+1+[12]*\||^  \|2*1+2+[12]*\|' "the timeline shows the GIL going back and forth"
+
+# The switch interval is what makes the GIL change hands.
+run $prog --seconds 0.2 --switch-interval 0.5
+often=$(result gil.handovers)
+run $prog --seconds 0.2 --switch-interval 100
+rarely=$(result gil.handovers)
+check "a 0.5 ms switch interval hands the GIL over far more often than 100 ms ($often vs $rarely)" \
+    num_cmp "$often" ">" "$((rarely * 2))"
+
+run $prog --threads 3 --seconds 0.05
+is "$rc" 0 "--threads 3 runs"
+is "$(result gil.correct.sim_gil_threads)" 3 "three threads under the GIL all count right"
+is "$(result gil.most_running.sim_gil_threads)" 1 "and still one at a time"
+
+run $prog --repeat 3 --seconds 0.03
+is "$rc" 0 "--repeat 3 runs every mode three times"
+is "$(result gil.most_running.sim_gil_threads)" 1 "and the GIL held in every run"
+
+run $prog --threads 1 --iterations 1000000
+is "$rc" 0 "--iterations sets the count"
+check "each worker counted to exactly 1000000" num_cmp "$(result gil.iterations)" "==" 1000000
+is "$(result gil.correct.processes)" 1 "and the count is checked in every mode"
+
+for bad in "--threads 0" "--threads abc" "--threads 65" "--iterations -1" "--seconds 0" \
+    "--switch-interval 0" "--switch-interval x" "--repeat 0" "--threads" "--bogus"; do
+    # shellcheck disable=SC2086 # split on purpose: option and value
+    run $prog $bad
+    is "$rc" 2 "gil_sim $bad exits 2"
+    is "$(printf '%s\n' "$out" | wc -l)" 1 "gil_sim $bad says what is wrong in one line"
+done
+done_testing
