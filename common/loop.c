@@ -81,18 +81,20 @@ static void poll_io_virtual(struct loop *loop)
 {
     int timeout = poll_timeout_ms(loop, loop->virtual_now);
     const struct timer_entry *t = next_timer(loop);
-    bool user_fds = loop->watched_fds > 1; /* the loop's own wake-up pipe is always watched */
-    if (t && timeout != 0 && !user_fds) {
+    /* Something outside the loop may end before the next timer: a watched fd (the loop's
+     * own wake-up pipe is always watched: not that one), or work running elsewhere. */
+    bool real_wait = loop->watched_fds > 1 || loop->external > 0;
+    if (t && timeout != 0 && !real_wait) {
         poll_io(loop, 0); /* another thread or a signal may have left work: look first */
         if (!loop->ready.count && !loop->stopping && (t = next_timer(loop)))
             loop->virtual_now = t->when;
         return;
     }
     /* Work is ready, or no timer to jump to (wait for another thread or a signal), or
-     * a user fd is watched: then the clock runs for real while the loop waits. */
+     * something outside may end first: then the clock runs for real while the loop waits. */
     uint64_t start = now_ns();
     poll_io(loop, timeout);
-    if (user_fds && timeout != 0)
+    if (real_wait && timeout != 0)
         loop->virtual_now += now_ns() - start;
 }
 
@@ -294,6 +296,10 @@ void loop_close(struct loop *loop)
 {
     if (loop->running)
         die("loop_close: the loop is running (stop it, and let run return, first)");
+    if (loop->external)
+        die("loop_close: %u job(s) running in other threads or processes will still call "
+            "into this loop: wait for them first",
+            loop->external);
     loop->closing = true;
     drop_pending(loop);
     if (loop->live_futures)
@@ -306,6 +312,27 @@ void loop_close(struct loop *loop)
     free(loop->ready.ids);
     free(loop->slots);
     free(loop);
+}
+
+/* ---- work running elsewhere ---- */
+
+void loop_external_begin(struct loop *loop)
+{
+    loop_check_thread(loop, "loop_external_begin");
+    loop->external++;
+}
+
+void loop_external_end(struct loop *loop)
+{
+    loop_check_thread(loop, "loop_external_end");
+    if (loop->external == 0)
+        die("loop_external_end: no external work was begun");
+    loop->external--;
+}
+
+unsigned loop_external_count(const struct loop *loop)
+{
+    return loop->external;
 }
 
 /* ---- errors, debug mode, counters ---- */

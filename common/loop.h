@@ -18,6 +18,7 @@
  *   the last poll; when no callback is ready, the loop blocks in the poll until the
  *   next timer. So a busy loop makes one system call per 64 callbacks, not one each.
  *   loop_call_soon_threadsafe() is the only call another thread may make.
+ *   The virtual clock never jumps while work runs outside the loop (loop_external_begin).
  *   Exactly one of a handle's callback or its drop function runs (when it has one).
  *
  * One iteration (loop.c, loop_run_once), the order everything happens in:
@@ -37,7 +38,8 @@
  *
  * Lifetimes: loop_new() returns a loop the caller owns; loop_close() frees it. Only the
  * loop's thread may use it, except for loop_call_soon_threadsafe(), which other threads
- * may call until loop_close() begins (stop them first). Watched fds stay yours: remove
+ * may call until loop_close() begins (stop them first; loop_close dies while external work
+ * it was told of is outstanding). Watched fds stay yours: remove
  * the reader and writer before closing the fd. Every future of the loop (future.h) must
  * be released before loop_close(), which checks.
  *
@@ -123,8 +125,9 @@ uint64_t loop_time_ns(const struct loop *loop);
 /*
  * Virtual clock, for exact and instant tests of timing: time stands still while
  * callbacks run, starts at 0, and when the loop would sleep with no fd watched it jumps
- * straight to the next timer. While a user fd is watched, the loop waits for real (up to
- * the next timer) and the clock advances by the time it waited. Turn it on right after
+ * straight to the next timer. While a user fd is watched, or work runs elsewhere (see
+ * loop_external_begin), the loop waits for real (up to the next timer) and the clock
+ * advances by the time it waited. Turn it on right after
  * loop_new(), before anything is scheduled (dies otherwise). LAB_VIRTUAL_CLOCK=1 in the
  * environment turns it on in every new loop, so a test can run a whole program on it.
  */
@@ -167,6 +170,19 @@ bool loop_handle_on_drop(struct loop *loop, struct loop_handle h, loop_callback 
 void loop_call_soon_threadsafe_named(struct loop *loop, const char *name, loop_callback *fn,
                                      void *arg);
 #define loop_call_soon_threadsafe(loop, fn, arg) loop_call_soon_threadsafe_named(loop, #fn, fn, arg)
+
+/*
+ * Work the loop waits for that runs outside it, in another thread or process, and comes
+ * back through loop_call_soon_threadsafe (an executor's job). The loop cannot see such
+ * work, so whoever starts it says so: begin when it is handed over, end in the callback
+ * that delivers its outcome, both on the loop's thread. While any is outstanding the
+ * virtual clock does not jump over it (the loop waits for real, as for a watched fd), and
+ * loop_close() dies rather than free a loop that another thread will still call into.
+ */
+void loop_external_begin(struct loop *loop);
+void loop_external_end(struct loop *loop);
+/* How many are outstanding. */
+unsigned loop_external_count(const struct loop *loop);
 
 /* ---- file descriptors ---- */
 

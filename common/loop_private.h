@@ -89,6 +89,7 @@ struct loop {
 
     bool virtual_clock;
     uint64_t virtual_now;
+    unsigned external; /* work running in other threads or processes (loop_external_begin) */
     uint64_t last_poll_ns;
     unsigned callbacks_since_poll;
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *backend; /* the backend under test, for the test names */
@@ -432,6 +433,86 @@ static void test_threadsafe(void)
     loop_close(loop);
 }
 
+/* ---- work running elsewhere: the virtual clock waits for it ---- */
+
+enum { WORKER_MS = 50 };
+
+struct elsewhere {
+    struct loop *loop;
+    bool announced; /* the loop was told (loop_external_begin) */
+    double back_at; /* loop_time when the worker's result came back */
+};
+
+static void worker_back(struct loop *loop, void *arg)
+{
+    struct elsewhere *e = arg;
+    e->back_at = loop_time(loop);
+    if (e->announced)
+        loop_external_end(loop);
+    note("worker ");
+}
+
+/* A job in another thread: WORKER_MS of real time, then back through the self-pipe. */
+static void *worker_thread(void *arg)
+{
+    struct elsewhere *e = arg;
+    sleep_sec(WORKER_MS / 1e3);
+    loop_call_soon_threadsafe(e->loop, worker_back, e);
+    return NULL;
+}
+
+static void note_and_stop(struct loop *loop, void *arg)
+{
+    note(arg);
+    loop_stop(loop);
+}
+
+/* A 10 s timer beside a 50 ms job in a thread; returns loop_time when the timer ran. */
+static double timer_vs_thread(bool announced, struct elsewhere *e, double *real)
+{
+    struct loop *loop = new_virtual_loop();
+    trace[0] = 0;
+    *e = (struct elsewhere){loop, announced, -1};
+    if (announced)
+        loop_external_begin(loop);
+    pthread_t t;
+    pthread_create(&t, NULL, worker_thread, e);
+    loop_call_later(loop, 10.0, note_and_stop, "timer ");
+    double start = now_sec();
+    loop_run_forever(loop);
+    *real = now_sec() - start;
+    double timer_at = loop_time(loop);
+    pthread_join(t, NULL);
+    if (e->back_at < 0) { /* the timer won: let the worker's call land before closing */
+        loop_call_later(loop, 1.0, stop, NULL);
+        loop_run_forever(loop);
+    }
+    loop_close(loop);
+    return timer_at;
+}
+
+static void test_external_work(void)
+{
+    struct elsewhere e;
+    double real;
+    timer_vs_thread(false, &e, &real);
+    is_str(trace, "timer worker ",
+           "%s: unannounced, a thread's job is overtaken by the clock's jump to a 10 s timer",
+           backend);
+
+    double timer_at = timer_vs_thread(true, &e, &real);
+    is_str(trace, "worker timer ",
+           "%s: announced (loop_external_begin), the loop waits for the job before jumping",
+           backend);
+    ok(e.back_at >= WORKER_MS / 1e3 * 0.9 && e.back_at < 10.0,
+       "%s: and the clock advanced by the real wait (%.3f s for a %d ms job)", backend, e.back_at,
+       WORKER_MS);
+    ok(timer_at == 10.0 && real < 5.0,
+       "%s: once the job is back the clock jumps again: the 10 s timer at exactly %.3f, after "
+       "%.2f s of real time",
+       backend, timer_at, real);
+}
+
 /* ---- futures and run_until_complete ---- */
 
 static void resolve(struct loop *loop, void *arg)
@@ -479,6 +560,34 @@ static void test_close(void)
     ok(now.sa_handler == SIG_DFL, "%s: and no signal handler installed", backend);
 }
 
+/* loop_close dies, saying why, while a job it was told of can still call into it. */
+static void test_close_with_external_work(void)
+{
+    int err[2];
+    pipe(err);
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        dup2(err[1], STDERR_FILENO);
+        struct loop *loop = loop_new();
+        loop_external_begin(loop);
+        loop_close(loop);
+        _exit(0);
+    }
+    close(err[1]);
+    char msg[256] = "";
+    size_t got = 0;
+    for (ssize_t n; (n = read(err[0], msg + got, sizeof msg - 1 - got)) > 0;)
+        got += (size_t)n;
+    msg[got] = '\0';
+    msg[strcspn(msg, "\n")] = '\0';
+    close(err[0]);
+    int status;
+    waitpid(child, &status, 0);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 1 && strstr(msg, "1 job(s) running"),
+       "loop_close with external work outstanding dies with a message: %s", msg);
+}
+
 static void run_laws(const char *name)
 {
     backend = name;
@@ -498,6 +607,7 @@ static void run_laws(const char *name)
     test_stop_finishes_iteration();
     test_signal_during_wait();
     test_threadsafe();
+    test_external_work();
     test_run_until_complete();
     test_close();
 }
@@ -508,5 +618,6 @@ int main(void)
     run_laws("epoll");
 #endif
     run_laws("poll");
+    test_close_with_external_work();
     return done_testing();
 }
