@@ -1,0 +1,521 @@
+/*
+ * process_pool.c — CPU jobs in worker processes, as futures. See process_pool.h.
+ *
+ * Each worker is a fork() of this process joined to it by a socket pair: the loop writes
+ * a request (the job's function pointer and its input) down the socket, the worker runs
+ * the job and writes a reply (its output) back. A worker does one job at a time, so the
+ * pool's side is a small state machine per worker: idle, or busy with one job whose
+ * reply is being read. While a worker is busy the loop watches its socket and reads the
+ * reply in pieces as they come, never blocking; once it is whole, the job's future ends
+ * and the next queued job goes to the worker.
+ */
+#include "process_pool.h"
+
+#include "check.h"
+#include "clock.h"
+#include "future.h"
+#include "loop.h"
+#include "say.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- what crosses the socket ---- */
+
+struct request {
+    process_job *job; /* the same address in the worker: it is a fork of this process */
+    uint64_t len;     /* input bytes that follow */
+};
+
+struct reply {
+    int64_t result; /* output bytes that follow, or a negative code (a message follows) */
+    uint64_t len;
+    uint64_t started_ns, finished_ns;
+};
+
+/* Send or receive exactly `len` bytes, blocking; false if the other end has gone. */
+static bool send_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL); /* EPIPE, not a SIGPIPE that kills us */
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static bool recv_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = recv(fd, p, len, 0);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* ---- the worker: a loop of requests, in its own process ---- */
+
+/* What the worker inherited but must not keep: the parent's signal handlers and fds. */
+static void become_worker(int fd, int number, const sigset_t *mask)
+{
+    for (int signo = 1; signo < NSIG; signo++) {
+        struct sigaction sa;
+        if (sigaction(signo, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL &&
+            sa.sa_handler != SIG_IGN)
+            signal(signo, SIG_DFL); /* a handler of the loop's would write to its pipe */
+    }
+    signal(SIGINT, SIG_IGN); /* the article's init_worker: Ctrl-C is the parent's business */
+    CHECK_SYS(sigprocmask(SIG_SETMASK, mask, NULL));
+
+    /* Keep only stdio and our socket. Above all, close the other workers' sockets: a
+     * copy of worker 1's socket held open here would keep worker 1 from ever seeing the
+     * end of its input, and the pool's shutdown would wait for it forever. */
+    if (fd != 3) {
+        CHECK_SYS(dup2(fd, 3));
+        close(fd);
+    }
+    CHECK_SYS(close_range(4, ~0U, 0));
+
+    char name[24];
+    snprintf(name, sizeof name, "worker-%d", number);
+    say_set_name_source(NULL); /* no task runs here, whatever this thread ran before */
+    say_my_name(name);
+}
+
+static noreturn void worker_main(int fd, int number, const sigset_t *mask)
+{
+    become_worker(fd, number, mask);
+    fd = 3;
+    char *out = xmalloc(PROCESS_JOB_OUTPUT_MAX);
+    struct request req;
+    while (recv_all(fd, &req, sizeof req)) {
+        char *in = xmalloc(req.len ? req.len : 1);
+        if (!recv_all(fd, in, req.len))
+            break;
+        struct reply rep = {.started_ns = now_ns()};
+        ssize_t result = req.job(in, req.len, out, PROCESS_JOB_OUTPUT_MAX);
+        rep.finished_ns = now_ns();
+        free(in);
+        if (result > PROCESS_JOB_OUTPUT_MAX)
+            die("a process job wrote %zd bytes, more than PROCESS_JOB_OUTPUT_MAX", result);
+        rep.result = result;
+        rep.len = result >= 0 ? (size_t)result : strnlen(out, PROCESS_JOB_OUTPUT_MAX - 1);
+        if (!send_all(fd, &rep, sizeof rep) || !send_all(fd, out, rep.len))
+            break;
+    }
+    free(out);
+    close(fd);
+    _exit(0); /* not exit(): the parent's atexit work and stdio buffers are not ours */
+}
+
+/* ---- the pool's side ---- */
+
+enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+
+struct process_job_future {
+    struct future future; /* first: a job is a future (future_new_extended) */
+    struct process_pool *pool;
+    process_job *fn;
+    char *input; /* our copy, until a worker has its own */
+    size_t len;
+    enum job_state state;
+    bool abandoned; /* cancelled while running: its reply is thrown away */
+    struct process_output output;
+    struct process_job_future *next; /* in the queue */
+};
+
+struct worker {
+    struct process_pool *pool;
+    pid_t pid;                      /* 0 once reaped */
+    int fd;                         /* our end of its socket; -1 once closed */
+    struct process_job_future *job; /* the job it runs, or NULL when idle */
+    struct reply reply;
+    size_t got;   /* reply bytes read so far: the header, then the output */
+    char *output; /* where the output goes, once the header says how long it is */
+    int status;   /* its wait status, once reaped */
+};
+
+struct process_pool {
+    struct loop *loop; /* the loop of the jobs in flight */
+    struct process_job_future *head, *tail;
+    int size, alive, busy;
+    struct worker workers[];
+};
+
+/* ---- the queue ---- */
+
+static void enqueue(struct process_pool *pool, struct process_job_future *job)
+{
+    job->next = NULL;
+    *(pool->tail ? &pool->tail->next : &pool->head) = job;
+    pool->tail = job;
+}
+
+static void push_front(struct process_pool *pool, struct process_job_future *job)
+{
+    job->next = pool->head;
+    pool->head = job;
+    if (!pool->tail)
+        pool->tail = job;
+}
+
+static struct process_job_future *dequeue(struct process_pool *pool)
+{
+    struct process_job_future *job = pool->head;
+    if (job) {
+        pool->head = job->next;
+        if (!pool->head)
+            pool->tail = NULL;
+    }
+    return job;
+}
+
+static void unqueue(struct process_pool *pool, struct process_job_future *job)
+{
+    struct process_job_future **link = &pool->head, *prev = NULL;
+    while (*link != job) {
+        prev = *link;
+        link = &(*link)->next;
+    }
+    *link = job->next;
+    if (pool->tail == job)
+        pool->tail = prev;
+}
+
+/* ---- a job's end ---- */
+
+/* The job is out of the pool's hands: the loop may stop waiting for it. */
+static void job_over(struct process_job_future *job)
+{
+    job->state = JOB_DONE;
+    loop_external_end(future_loop(&job->future));
+    future_unref(&job->future); /* the pool's reference */
+}
+
+static void fail_job(struct process_job_future *job, const char *why)
+{
+    if (!job->abandoned)
+        future_set_error(&job->future, -EPIPE, "%s", why);
+    job_over(job);
+}
+
+/* Python's BrokenProcessPool: with no worker left, nothing in the queue can ever run. */
+static void fail_queue_if_no_worker(struct process_pool *pool)
+{
+    if (pool->alive > 0)
+        return;
+    for (struct process_job_future *job; (job = dequeue(pool));)
+        fail_job(job, "the process pool has no worker left");
+}
+
+static void destroy_job(struct future *f)
+{
+    struct process_job_future *job = (struct process_job_future *)f;
+    free(job->input);
+    free((void *)job->output.data);
+}
+
+static const char *how_it_ended(int status, char *buf, size_t size)
+{
+    if (WIFSIGNALED(status))
+        snprintf(buf, size, "killed by signal %d, %s", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
+    return buf;
+}
+
+/* A worker is gone (its socket closed under a job, or it refused a request): reap it. */
+static void worker_died(struct worker *w)
+{
+    struct process_pool *pool = w->pool;
+    if (w->job)
+        loop_remove_reader(pool->loop, w->fd);
+    close(w->fd);
+    w->fd = -1;
+    kill(w->pid, SIGKILL); /* in case it only closed its socket: it is of no use now */
+    CHECK_SYS(waitpid(w->pid, &w->status, 0));
+    char how[64], why[160];
+    snprintf(why, sizeof why, "worker pid %d died while running the job (%s)", (int)w->pid,
+             how_it_ended(w->status, how, sizeof how));
+    w->pid = 0;
+    pool->alive--;
+    if (w->job) {
+        pool->busy--;
+        free(w->output);
+        w->output = NULL;
+        fail_job(w->job, why);
+        w->job = NULL;
+    }
+    fail_queue_if_no_worker(pool);
+}
+
+/* ---- handing jobs to workers, reading their replies ---- */
+
+static void on_reply(struct loop *loop, void *arg);
+
+/* Give `job` to the idle worker `w`; if the worker turns out to be dead, the job goes
+ * back to the front of the queue. */
+static void start_job(struct worker *w, struct process_job_future *job)
+{
+    struct request req = {job->fn, job->len};
+    /* Blocking sends: an idle worker is waiting in recv(), so they take as long as the
+     * copy does, and a big input is copied straight into the worker. */
+    if (!send_all(w->fd, &req, sizeof req) || !send_all(w->fd, job->input, job->len)) {
+        push_front(w->pool, job);
+        worker_died(w);
+        return;
+    }
+    free(job->input); /* the worker has its copy now */
+    job->input = NULL;
+    job->state = JOB_RUNNING;
+    w->job = job;
+    w->got = 0;
+    w->pool->busy++;
+    if (loop_add_reader(w->pool->loop, w->fd, on_reply, w) < 0)
+        die("process pool: cannot watch worker pid %d's socket", (int)w->pid);
+}
+
+/* Give queued jobs to idle workers, oldest job first. */
+static void dispatch(struct process_pool *pool)
+{
+    for (int i = 0; i < pool->size && pool->head; i++) {
+        struct worker *w = &pool->workers[i];
+        if (w->pid != 0 && !w->job)
+            start_job(w, dequeue(pool));
+    }
+}
+
+/* The whole reply is in: end the job's future with it; the worker is free again. */
+static void reply_complete(struct worker *w)
+{
+    struct process_pool *pool = w->pool;
+    struct process_job_future *job = w->job;
+    loop_remove_reader(pool->loop, w->fd);
+    w->job = NULL;
+    pool->busy--;
+    job->output = (struct process_output){w->output, (size_t)w->reply.len, w->pid,
+                                          w->reply.started_ns, w->reply.finished_ns};
+    w->output = NULL;
+    if (!job->abandoned && w->reply.result >= 0) {
+        future_set_result(&job->future, &job->output);
+    } else if (!job->abandoned) {
+        int code = (int)w->reply.result;
+        future_set_error(&job->future, code, "%.*s (in worker pid %d)",
+                         job->output.len ? (int)job->output.len : (int)strlen(strerror(-code)),
+                         job->output.len ? (const char *)job->output.data : strerror(-code),
+                         (int)w->pid);
+    }
+    job_over(job);
+    dispatch(pool);
+}
+
+/* The loop's reader on a busy worker's socket: take what has come, never wait. */
+static void on_reply(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct worker *w = arg;
+    for (;;) {
+        bool in_header = w->got < sizeof w->reply;
+        size_t want =
+            in_header ? sizeof w->reply - w->got : sizeof w->reply + w->reply.len - w->got;
+        if (want == 0) {
+            reply_complete(w);
+            return;
+        }
+        char *to = in_header ? (char *)&w->reply + w->got : w->output + (w->got - sizeof w->reply);
+        ssize_t n = recv(w->fd, to, want, MSG_DONTWAIT);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return; /* the rest comes later: the loop calls again */
+        if (n <= 0) {
+            worker_died(w);
+            dispatch(w->pool);
+            return;
+        }
+        w->got += (size_t)n;
+        if (in_header && w->got == sizeof w->reply) {
+            if (w->reply.len > PROCESS_JOB_OUTPUT_MAX)
+                die("process pool: worker pid %d announced %llu bytes of output", (int)w->pid,
+                    (unsigned long long)w->reply.len);
+            w->output = xmalloc(w->reply.len ? w->reply.len : 1);
+        }
+    }
+}
+
+/* ---- the public calls ---- */
+
+/* future_cancel() on a job: a queued one never runs; a running one is abandoned. */
+static bool cancel_job(struct future *f)
+{
+    struct process_job_future *job = (struct process_job_future *)f;
+    bool queued = job->state == JOB_QUEUED;
+    if (queued)
+        unqueue(job->pool, job);
+    else
+        job->abandoned = true; /* the worker runs on; its reply will be thrown away */
+    future_set_cancel_hook(f, NULL);
+    future_cancel(f);
+    if (queued)
+        job_over(job);
+    return true;
+}
+
+struct future *run_in_process_pool(struct process_pool *pool, process_job *fn, const void *input,
+                                   size_t len)
+{
+    struct loop *loop = loop_get_running();
+    if (!loop) {
+        errno = ESRCH; /* asyncio: no running event loop */
+        return NULL;
+    }
+    if (pool->loop != loop) {
+        if (pool->busy || pool->head) {
+            errno = EXDEV;
+            return NULL;
+        }
+        pool->loop = loop; /* nothing in flight: the pool may serve this loop now */
+    }
+    struct process_job_future *job =
+        (struct process_job_future *)future_new_extended(loop, sizeof *job, destroy_job);
+    future_set_name(&job->future, "process job");
+    future_set_cancel_hook(&job->future, cancel_job);
+    job->pool = pool;
+    job->fn = fn;
+    job->input = xmalloc(len ? len : 1);
+    if (len)
+        memcpy(job->input, input, len);
+    job->len = len;
+    job->state = JOB_QUEUED;
+    future_ref(&job->future); /* the pool's reference, until job_over */
+    loop_external_begin(loop);
+    enqueue(pool, job);
+    dispatch(pool);
+    fail_queue_if_no_worker(pool);
+    return &job->future;
+}
+
+/* Threads of this process, from /proc (1 where it cannot be read: nothing to go on). */
+static int threads_running(void)
+{
+    DIR *dir = opendir("/proc/self/task");
+    if (!dir)
+        return 1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(dir);
+    return n;
+}
+
+struct process_pool *process_pool_new(int workers)
+{
+    if (workers == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        workers = cores > 0 ? (int)cores : 1;
+    }
+    if (workers < 0)
+        die("process_pool_new: %d workers", workers);
+    int threads = threads_running();
+    if (threads > 1)
+        die("process_pool_new: %d threads are running, and fork() would copy only this one "
+            "(a lock another holds would stay locked in every worker): create process pools "
+            "before any thread",
+            threads);
+
+    struct process_pool *pool =
+        xcalloc(1, sizeof *pool + (size_t)workers * sizeof pool->workers[0]);
+    pool->size = pool->alive = workers;
+    /* Ctrl-C waits until every worker has set SIGINT to ignored: none can die of it first. */
+    sigset_t sigint, before;
+    sigemptyset(&sigint);
+    sigaddset(&sigint, SIGINT);
+    CHECK_SYS(sigprocmask(SIG_BLOCK, &sigint, &before));
+    for (int i = 0; i < workers; i++) {
+        int sv[2];
+        CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+        pid_t pid = xfork();
+        if (pid == 0) {
+            close(sv[0]);
+            free(pool); /* the worker's copy: of no use to it (and valgrind would call it lost) */
+            worker_main(sv[1], i + 1, &before);
+        }
+        close(sv[1]);
+        pool->workers[i] = (struct worker){.pool = pool, .pid = pid, .fd = sv[0]};
+    }
+    CHECK_SYS(sigprocmask(SIG_SETMASK, &before, NULL));
+    return pool;
+}
+
+int process_pool_size(const struct process_pool *pool)
+{
+    return pool->size;
+}
+
+pid_t process_pool_pid(const struct process_pool *pool, int i)
+{
+    return i >= 0 && i < pool->size ? pool->workers[i].pid : 0;
+}
+
+/* Wait for the busy workers' replies here, as the loop would, until no job is left. */
+static void finish_jobs(struct process_pool *pool)
+{
+    struct pollfd *fds = xcalloc((size_t)pool->size, sizeof *fds);
+    struct worker **busy = xcalloc((size_t)pool->size, sizeof *busy);
+    while (pool->busy > 0) {
+        int n = 0;
+        for (int i = 0; i < pool->size; i++)
+            if (pool->workers[i].job) {
+                busy[n] = &pool->workers[i];
+                fds[n++] = (struct pollfd){pool->workers[i].fd, POLLIN, 0};
+            }
+        if (poll(fds, (nfds_t)n, -1) == -1) {
+            if (errno == EINTR)
+                continue;
+            die_errno(errno, "process_pool_shutdown: poll");
+        }
+        for (int k = 0; k < n; k++)
+            if (fds[k].revents)
+                on_reply(pool->loop, busy[k]);
+    }
+    free(busy);
+    free(fds);
+}
+
+int process_pool_shutdown(struct process_pool *pool)
+{
+    finish_jobs(pool);
+    int unclean = 0;
+    for (int i = 0; i < pool->size; i++) {
+        struct worker *w = &pool->workers[i];
+        if (w->pid != 0) {
+            close(w->fd); /* the end of its input: an idle worker exits */
+            CHECK_SYS(waitpid(w->pid, &w->status, 0));
+            w->pid = 0;
+        }
+        unclean += !(WIFEXITED(w->status) && WEXITSTATUS(w->status) == 0);
+    }
+    free(pool);
+    return unclean;
+}

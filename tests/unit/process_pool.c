@@ -1,0 +1,461 @@
+/*
+ * Unit tests of common/process_pool: every law of process_pool.h, on loops with the
+ * virtual clock. A job that must wait for the loop waits for a file the loop creates (the
+ * worker shares no memory and no pipe with the test), so nothing depends on the
+ * machine's speed. No thread is started here before the pools are made: the fork rule.
+ */
+#include "check.h"
+#include "clock.h"
+#include "future.h"
+#include "loop.h"
+#include "process_pool.h"
+#include "tap.h"
+#include "task.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char trace[512];
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t len = strlen(trace);
+    vsnprintf(trace + len, sizeof trace - len, fmt, ap);
+    va_end(ap);
+}
+
+static struct process_pool *pool;
+static char dir[64]; /* a directory of this test's own, for the files jobs wait for */
+
+static void run_virtual(task_fn *main)
+{
+    trace[0] = '\0';
+    struct loop *loop = loop_new();
+    loop_set_virtual_clock(loop, true);
+    async_run_on(loop, main, NULL, NULL);
+    ok(loop_external_count(loop) == 0, "no job left outstanding on the loop");
+    loop_close(loop);
+}
+
+static double now(void)
+{
+    return loop_time(loop_get_running());
+}
+
+/* ---- jobs: bytes in, bytes out ---- */
+
+static ssize_t square(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)len, (void)cap;
+    int64_t n, r;
+    memcpy(&n, in, sizeof n);
+    if (n < 0) {
+        snprintf(out, cap, "cannot square %lld: it is negative", (long long)n);
+        return -EDOM;
+    }
+    r = n * n;
+    memcpy(out, &r, sizeof r);
+    return sizeof r;
+}
+
+static ssize_t nap(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)in, (void)len, (void)out, (void)cap;
+    sleep_sec(0.2);
+    return 0;
+}
+
+/* Wait (10 s at most) for the file named by the input: the test's loop creates it. */
+static ssize_t wait_for_file(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)len;
+    double deadline = now_sec() + 10;
+    while (access(in, F_OK) != 0)
+        if (now_sec() > deadline)
+            return snprintf(out, cap, "timed out"), -ETIMEDOUT;
+        else
+            sleep_sec(0.001);
+    memcpy(out, "released", 8);
+    return 8;
+}
+
+static ssize_t create_file(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)len, (void)out, (void)cap;
+    FILE *f = fopen(in, "w");
+    if (f)
+        fclose(f);
+    return 0;
+}
+
+/* A sum of every input byte, and an output as big as allowed: many pieces each way. */
+static ssize_t sum_and_fill(const void *in, size_t len, void *out, size_t cap)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < len; i++)
+        sum += ((const unsigned char *)in)[i];
+    memset(out, 0xab, cap);
+    memcpy(out, &sum, sizeof sum);
+    return (ssize_t)cap;
+}
+
+static ssize_t crash(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)in, (void)len, (void)out, (void)cap;
+    raise(SIGKILL);
+    return 0;
+}
+
+static void path_of(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", dir, name);
+}
+
+static void touch(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f)
+        fclose(f);
+}
+
+/* ---- the basics ---- */
+
+static struct future *submit(process_job *job, const void *in, size_t len)
+{
+    return run_in_process_pool(pool, job, in, len);
+}
+
+static void *square_in_worker(void *arg)
+{
+    (void)arg;
+    int64_t n = 12;
+    struct future *f = submit(square, &n, sizeof n);
+    struct process_output *out;
+    int rc = await_future(f, (void **)&out);
+    int64_t r = 0;
+    if (rc == 0)
+        memcpy(&r, out->data, sizeof r);
+    bool in_pool = false;
+    for (int i = 0; i < process_pool_size(pool); i++)
+        in_pool |= out->worker == process_pool_pid(pool, i);
+    note("rc=%d len=%zu r=%lld worker-in-pool=%d not-me=%d", rc, out->len, (long long)r, in_pool,
+         out->worker != getpid());
+    future_unref(f);
+    return NULL;
+}
+
+static void *two_at_once(void *arg)
+{
+    (void)arg;
+    struct future *a = submit(nap, NULL, 0), *b = submit(nap, NULL, 0);
+    struct process_output *x, *y;
+    int rx = await_future(a, (void **)&x);
+    int ry = await_future(b, (void **)&y);
+    note("rc=%d,%d overlap=%d workers-differ=%d", rx, ry,
+         x->started_ns < y->finished_ns && y->started_ns < x->finished_ns, x->worker != y->worker);
+    future_unref(a);
+    future_unref(b);
+    return NULL;
+}
+
+static void *loop_runs_meanwhile(void *arg)
+{
+    (void)arg;
+    char gate[96];
+    path_of(gate, sizeof gate, "gate-ticks");
+    struct future *f = submit(wait_for_file, gate, strlen(gate) + 1);
+    for (int tick = 1; tick <= 3; tick++) {
+        async_sleep(0.01);
+        note("tick%d ", tick);
+    }
+    touch(gate);
+    struct process_output *out;
+    int rc = await_future(f, (void **)&out);
+    note("rc=%d %.*s", rc, (int)out->len, (const char *)out->data);
+    future_unref(f);
+    return NULL;
+}
+
+static void *big_bytes(void *arg)
+{
+    (void)arg;
+    enum { BIG = 1 << 20 };
+    unsigned char *in = xmalloc(BIG);
+    uint64_t sum = 0;
+    for (size_t i = 0; i < BIG; i++)
+        sum += in[i] = (unsigned char)(i * 7);
+    struct future *f = submit(sum_and_fill, in, BIG);
+    free(in); /* the pool has its own copy: the input is bytes, not a pointer */
+    struct process_output *out;
+    int rc = await_future(f, (void **)&out);
+    uint64_t got;
+    memcpy(&got, out->data, sizeof got);
+    const unsigned char *o = out->data;
+    note("rc=%d sum-ok=%d out=%zu tail-ok=%d", rc, got == sum, out->len, o[out->len - 1] == 0xab);
+    future_unref(f);
+    return NULL;
+}
+
+static void *job_error(void *arg)
+{
+    (void)arg;
+    int64_t n = -3;
+    struct future *f = submit(square, &n, sizeof n);
+    int rc = await_future(f, NULL);
+    const char *msg = future_error_message(f);
+    note("rc=%d msg=%.32s in-worker=%d", rc, msg, strstr(msg, "(in worker pid ") != NULL);
+    future_unref(f);
+    return NULL;
+}
+
+static void *queue_order(void *arg)
+{
+    (void)arg;
+    struct future *f[3];
+    int64_t n = 1;
+    for (int i = 0; i < 3; i++)
+        f[i] = submit(square, &n, sizeof n);
+    struct process_output *out[3];
+    for (int i = 2; i >= 0; i--)
+        await_future(f[i], (void **)&out[i]);
+    note("in-order=%d",
+         out[0]->finished_ns <= out[1]->started_ns && out[1]->finished_ns <= out[2]->started_ns);
+    for (int i = 0; i < 3; i++)
+        future_unref(f[i]);
+    return NULL;
+}
+
+/* ---- the virtual clock waits for a job ---- */
+
+static void *long_sleeper(void *arg)
+{
+    (void)arg;
+    async_sleep(10);
+    note("sleeper@%.3f", now());
+    return NULL;
+}
+
+static void *clock_waits(void *arg)
+{
+    (void)arg;
+    struct task *sleeper = create_task("sleeper", long_sleeper, NULL);
+    struct future *f = submit(nap, NULL, 0);
+    await_future(f, NULL);
+    double back = now();
+    note("job@%s ", back >= 0.19 && back < 5 ? "0.2" : "wrong");
+    await_task(sleeper, NULL);
+    task_release(sleeper);
+    future_unref(f);
+    return NULL;
+}
+
+/* ---- cancellation ---- */
+
+static void *cancel_queued(void *arg)
+{
+    (void)arg;
+    char gate[96], marker[96];
+    path_of(gate, sizeof gate, "gate-queued");
+    path_of(marker, sizeof marker, "never-created");
+    struct future *a = submit(wait_for_file, gate, strlen(gate) + 1); /* the only worker */
+    struct future *b = submit(create_file, marker, strlen(marker) + 1);
+    bool cancelled = future_cancel(b);
+    note("cancel=%d at-once=%d ", cancelled, future_cancelled(b));
+    touch(gate);
+    int rc = await_future(a, NULL);
+    note("a=%d b=%d ", rc, await_future(b, NULL));
+    struct future *c = submit(square, &(int64_t){2}, sizeof(int64_t)); /* after b's turn */
+    await_future(c, NULL);
+    note("b-ran=%d", access(marker, F_OK) == 0);
+    future_unref(a);
+    future_unref(b);
+    future_unref(c);
+    return NULL;
+}
+
+static void *awaits_job(void *arg)
+{
+    int rc = await_future(arg, NULL);
+    return task_raise(rc, "awaiting the job");
+}
+
+static void *cancel_running(void *arg)
+{
+    (void)arg;
+    char gate[96];
+    path_of(gate, sizeof gate, "gate-running");
+    struct future *job = submit(wait_for_file, gate, strlen(gate) + 1);
+    struct task *awaiter = create_task("awaiter", awaits_job, job);
+    async_sleep(0.01);
+    task_cancel(awaiter);
+    int rc = await_task(awaiter, NULL);
+    note("awaiter=%d at-once=%d job-cancelled=%d ", rc, now() < 1, future_cancelled(job));
+    touch(gate); /* the worker finishes the job; its reply is read and dropped */
+    struct future *next = submit(square, &(int64_t){3}, sizeof(int64_t));
+    struct process_output *out;
+    rc = await_future(next, (void **)&out);
+    int64_t r = 0;
+    memcpy(&r, out->data, sizeof r);
+    note("next=%d r=%lld", rc, (long long)r);
+    task_release(awaiter);
+    future_unref(job);
+    future_unref(next);
+    return NULL;
+}
+
+/* ---- workers that die; workers that ignore SIGINT ---- */
+
+static void *deaths(void *arg)
+{
+    (void)arg;
+    struct future *f = submit(crash, NULL, 0);
+    int rc = await_future(f, NULL);
+    note("crash=%d ", rc);
+    ok(strstr(future_error_message(f), "killed by signal 9") != NULL,
+       "the error names the worker and how it died: %s", future_error_message(f));
+    future_unref(f);
+    struct future *g = submit(square, &(int64_t){4}, sizeof(int64_t));
+    note("survivor=%d ", await_future(g, NULL));
+    future_unref(g);
+    f = submit(crash, NULL, 0);
+    note("last-crash=%d ", await_future(f, NULL));
+    future_unref(f);
+    g = submit(square, &(int64_t){5}, sizeof(int64_t));
+    rc = await_future(g, NULL);
+    note("none-left=%d (%s)", rc, future_error_message(g));
+    future_unref(g);
+    return NULL;
+}
+
+static void *after_sigint(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < process_pool_size(pool); i++)
+        kill(process_pool_pid(pool, i), SIGINT);
+    struct future *f[2] = {submit(nap, NULL, 0), submit(nap, NULL, 0)};
+    for (int i = 0; i < 2; i++) {
+        note("%d ", await_future(f[i], NULL));
+        future_unref(f[i]);
+    }
+    return NULL;
+}
+
+static bool no_child_left(void)
+{
+    siginfo_t info;
+    return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == -1 && errno == ECHILD;
+}
+
+/* ---- the fork rule ---- */
+
+static void *park(void *arg)
+{
+    (void)arg;
+    pause();
+    return NULL;
+}
+
+static int fork_rule_status(char *msg, size_t size)
+{
+    int err[2];
+    CHECK_SYS(pipe(err));
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        dup2(err[1], STDERR_FILENO);
+        pthread_t t;
+        pthread_create(&t, NULL, park, NULL);
+        process_pool_new(1);
+        _exit(0);
+    }
+    close(err[1]);
+    size_t got = 0;
+    for (ssize_t n; got < size - 1 && (n = read(err[0], msg + got, size - 1 - got)) > 0;)
+        got += (size_t)n;
+    msg[got] = '\0';
+    msg[strcspn(msg, "\n")] = '\0';
+    close(err[0]);
+    int status;
+    waitpid(child, &status, 0);
+    return status;
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "%s/lab-pool.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(dir))
+        die_errno(errno, "mkdtemp");
+
+    errno = 0;
+    pool = process_pool_new(2);
+    ok(submit(square, &(int64_t){1}, sizeof(int64_t)) == NULL && errno == ESRCH,
+       "outside a running loop: NULL, errno ESRCH");
+    run_virtual(square_in_worker);
+    is_str(trace, "rc=0 len=8 r=144 worker-in-pool=1 not-me=1",
+           "a job runs in a worker process and its bytes come back");
+    run_virtual(two_at_once);
+    is_str(trace, "rc=0,0 overlap=1 workers-differ=1", "two jobs run at once, in two workers");
+    run_virtual(loop_runs_meanwhile);
+    is_str(trace, "tick1 tick2 tick3 rc=0 released",
+           "the loop ran (three ticks) while the job waited for it in a worker");
+    run_virtual(big_bytes);
+    is_str(trace, "rc=0 sum-ok=1 out=65536 tail-ok=1",
+           "1 MiB of input and 64 KiB of output cross intact (the pool's copy, in pieces)");
+    run_virtual(job_error);
+    is_str(trace, "rc=-33 msg=cannot square -3: it is negative in-worker=1",
+           "a job's error comes back as its code and message, naming the worker");
+    run_virtual(clock_waits);
+    is_str(trace, "job@0.2 sleeper@10.000",
+           "the virtual clock waited for the job (back at 0.2 s), then jumped to 10 s");
+    run_virtual(after_sigint);
+    is_str(trace, "0 0 ", "workers ignore SIGINT: after a Ctrl-C they still run jobs");
+    is_long(process_pool_shutdown(pool), 0, "shutdown: every worker exited cleanly");
+    ok(no_child_left(), "and was reaped: no child left, not even a zombie");
+
+    pool = process_pool_new(1);
+    run_virtual(queue_order);
+    is_str(trace, "in-order=1", "one worker: queued jobs run in the order submitted");
+    run_virtual(cancel_queued);
+    is_str(trace, "cancel=1 at-once=1 a=0 b=-125 b-ran=0",
+           "a queued job is cancelled at once and never runs");
+    run_virtual(cancel_running);
+    is_str(trace, "awaiter=-125 at-once=1 job-cancelled=1 next=0 r=9",
+           "a running job's awaiter is cancelled at once; the worker finishes, its reply is "
+           "dropped, and it takes the next job");
+    is_long(process_pool_shutdown(pool), 0, "shutdown after cancellations: all clean");
+
+    pool = process_pool_new(2);
+    run_virtual(deaths);
+    is_str(trace,
+           "crash=-32 survivor=0 last-crash=-32 none-left=-32 (the process pool has no worker "
+           "left)",
+           "a worker dying mid-job fails that job (-EPIPE); the pool goes on with the other; "
+           "with none left a job fails at once");
+    is_long(process_pool_shutdown(pool), 2, "shutdown counts the two workers that died");
+    ok(no_child_left(), "and no child is left");
+
+    char msg[512];
+    int status = fork_rule_status(msg, sizeof msg);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 1 && strstr(msg, "threads are running"),
+       "with a thread running, process_pool_new dies and says why: %s", msg);
+
+    const char *gates[] = {"gate-ticks", "gate-queued", "gate-running"};
+    for (size_t i = 0; i < sizeof gates / sizeof gates[0]; i++) {
+        char path[96];
+        path_of(path, sizeof path, gates[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+    return done_testing();
+}
