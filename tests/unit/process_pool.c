@@ -351,6 +351,39 @@ static void *after_sigint(void *arg)
     return NULL;
 }
 
+/* ---- shutdown finishes what was submitted ---- */
+
+static struct future *unawaited[3];
+
+static void *submit_and_leave(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 3; i++)
+        unawaited[i] = submit(square, &(int64_t){i + 2}, sizeof(int64_t));
+    return NULL;
+}
+
+static void test_shutdown_finishes_jobs(void)
+{
+    pool = process_pool_new(1);
+    struct loop *loop = loop_new();
+    loop_set_virtual_clock(loop, true);
+    async_run_on(loop, submit_and_leave, NULL, NULL);
+    is_long(process_pool_shutdown(pool), 0, "shutdown with three jobs submitted and not awaited");
+    int right = 0;
+    for (int i = 0; i < 3; i++) {
+        struct process_output *out;
+        int64_t r = 0;
+        if (future_result(unawaited[i], (void **)&out) == 0)
+            memcpy(&r, out->data, sizeof r);
+        right += r == (i + 2) * (i + 2);
+        future_unref(unawaited[i]);
+    }
+    is_long(right, 3, "waited for all three: each future has its result");
+    is_long(loop_external_count(loop), 0, "and the loop has no job outstanding");
+    loop_close(loop);
+}
+
 static bool no_child_left(void)
 {
     siginfo_t info;
@@ -434,6 +467,8 @@ int main(void)
            "a running job's awaiter is cancelled at once; the worker finishes, its reply is "
            "dropped, and it takes the next job");
     is_long(process_pool_shutdown(pool), 0, "shutdown after cancellations: all clean");
+
+    test_shutdown_finishes_jobs();
 
     pool = process_pool_new(2);
     run_virtual(deaths);
