@@ -2,6 +2,7 @@
 #include "jobs.h"
 
 #include "say.h"
+#include "task.h"
 
 uint64_t job_count(struct interp *in, int who, const void *arg)
 {
@@ -18,6 +19,21 @@ uint64_t job_io(struct interp *in, int who, const void *arg)
             say("call %d/%d: blocks %.2f s, %s the GIL", i, io->calls, io->wait,
                 io->release_gil ? "releasing" : "keeping");
         interp_blocking_call(in, who, io->wait, io->release_gil);
+        made++;
+    }
+    return made;
+}
+
+uint64_t job_io_async(struct interp *in, int who, const void *arg)
+{
+    const struct io_calls *io = arg;
+    uint64_t made = 0;
+    for (int i = 1; i <= io->calls; i++) {
+        interp_count(in, who, io->work);
+        if (io->verbose)
+            say("call %d/%d: awaits %.2f s", i, io->calls, io->wait);
+        if (async_sleep(io->wait) != 0)
+            break;
         made++;
     }
     return made;

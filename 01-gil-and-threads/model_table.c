@@ -4,12 +4,13 @@
  * Mirrors A0 §3 「编程模型对比分析」 (3.1 回调、协程、绿程、线程对比 and 3.2 多进程、多线程、
  * 协程适用场景). The article describes each model in adjectives; here the same CPU-bound
  * job and the same I/O-bound job run in each model, and the table gives the times and
- * the speedups over running the workers one after another. Watch the two rows disagree:
- * for the CPU job only models that run on several cores at once win (and the GIL says
- * threads do not); for the I/O job every concurrent model wins, GIL or not.
+ * the speedups over running the workers one after another. Watch the two columns
+ * disagree: for the CPU job only models that run on several cores at once win (not
+ * threads under the GIL, not the event loop's one thread); for the I/O job every
+ * concurrent model wins, GIL or not, and the event loop without a thread per worker.
  *
- * Each column is one entry of `models` below (a name and a function that runs a row's
- * job), each row one entry of `rows` in main(): a new model or job is one more entry.
+ * Each model is one entry of `models` below (a name and a function that runs a job),
+ * each job one entry of `jobs` in main(): a new model or job is one more entry.
  */
 #include "args.h"
 #include "burn.h"
@@ -27,7 +28,7 @@ enum { IO_CALLS = 5 };
 static const double DEFAULT_SECONDS = 0.25, QUICK_SECONDS = 0.1;
 static const double CLEARLY_FASTER = 1.3; /* a speedup beyond a busy machine's noise */
 
-/* A row: one job, and what kind it is, so a model can run it its own way. */
+/* A job of the table, and what kind it is, so a model can run it its own way. */
 enum job_kind { JOB_CPU, JOB_IO };
 struct row {
     const char *key, *name;
@@ -41,10 +42,10 @@ static const char *article_says(enum job_kind kind)
     return kind == JOB_CPU ? "多进程 for CPU 密集型" : "多线程 and 协程 for I/O 密集型";
 }
 
-/* A column: a way to run `workers` copies of a row's job. */
+/* A model: a way to run `workers` copies of a job. */
 struct model {
     const char *key;    /* recorded as model.speedup.<job>.<key> */
-    const char *name;   /* the column header */
+    const char *name;   /* the row's name */
     bool one_at_a_time; /* at most one worker runs Python code at once: checked */
     struct run (*run)(const struct row *row, int workers, double switch_interval,
                       struct interp_stats *stats);
@@ -85,12 +86,28 @@ static struct run processes(const struct row *row, int workers, double interval,
     return in_interp(WAY_PROCESSES, true, row, workers, interval, stats);
 }
 
-/* The columns, left to right. The first is the baseline of every speedup. */
+/* Tasks on one loop: A0 3.1's 协程 (and its 回调: the same one thread underneath). */
+static struct run event_loop(const struct row *row, int workers, double interval,
+                             struct interp_stats *stats)
+{
+    return in_interp(WAY_TASKS, true, row, workers, interval, stats);
+}
+
+/* Tasks that hand the job to a process pool: run_in_executor, A0 1.2 and A1 §6. */
+static struct run loop_and_pool(const struct row *row, int workers, double interval,
+                                struct interp_stats *stats)
+{
+    return in_interp(WAY_TASKS_POOL, true, row, workers, interval, stats);
+}
+
+/* The models, top to bottom. The first is the baseline of every speedup. */
 static const struct model models[] = {
     {"sequential", "one after another", true, sequential},
     {"threads_gil", "threads + GIL", true, threads_gil},
     {"threads_free", "threads, no GIL", false, threads_free},
     {"processes", "processes", false, processes},
+    {"loop", "event loop (tasks)", true, event_loop},
+    {"loop_pool", "event loop + process pool", false, loop_and_pool},
 };
 enum { MODELS = sizeof models / sizeof models[0] };
 
@@ -117,36 +134,32 @@ int main(int argc, char **argv)
 
     uint64_t count = burn_calibrate(seconds);
     struct io_calls io = {IO_CALLS, seconds / IO_CALLS, INTERP_BYTECODE, true, false};
-    const struct row rows[] = {
-        {"cpu", "CPU-bound (count)", JOB_CPU, {job_count, &count, count}},
-        {"io", "I/O-bound (block)", JOB_IO, {job_io, &io, IO_CALLS}},
+    const struct row jobs[] = {
+        {"cpu", "CPU-bound (count)", JOB_CPU, {job_count, &count, count, NULL}},
+        {"io", "I/O-bound (block)", JOB_IO, {job_io, &io, IO_CALLS, job_io_async}},
     };
+    enum { JOBS = sizeof jobs / sizeof jobs[0] };
     printf("%ld workers per model. CPU-bound: each counts to %llu (%.2f s here).\n"
-           "I/O-bound: each makes %d blocking calls of %.3f s that release the GIL.\n\n",
-           workers, (unsigned long long)count, seconds, IO_CALLS, io.wait);
+           "I/O-bound: each makes %d blocking calls of %.3f s that release the GIL (on the event\n"
+           "loop: awaits of %.3f s).\n\n",
+           workers, (unsigned long long)count, seconds, IO_CALLS, io.wait, io.wait);
 
-    char header[256] = "job";
-    for (int m = 0; m < MODELS; m++)
-        snprintf(header + strlen(header), sizeof header - strlen(header), "|%s", models[m].name);
-    struct table *t = table_new(header);
-    char verdicts[sizeof rows / sizeof rows[0]][512];
-
+    /* Measure job by job (each speedup is over its job's first model), print model by model. */
+    char cells[MODELS][JOBS][32];
+    char verdicts[JOBS][512];
     bool all_right = true;
-    for (size_t j = 0; j < sizeof rows / sizeof rows[0]; j++) {
-        char line[512];
-        int len = snprintf(line, sizeof line, "%s", rows[j].name);
-        int said = snprintf(verdicts[j], sizeof verdicts[j], "%s: faster than one after another:",
-                            rows[j].name);
+    for (int j = 0; j < JOBS; j++) {
+        int said = snprintf(verdicts[j], sizeof verdicts[j],
+                            "%s: faster than one after another:", jobs[j].name);
         double base = 0;
         bool any = false;
         for (int m = 0; m < MODELS; m++) {
             struct interp_stats s;
-            struct run r = models[m].run(&rows[j], (int)workers, interval_ms / 1e3, &s);
+            struct run r = models[m].run(&jobs[j], (int)workers, interval_ms / 1e3, &s);
             if (m == 0)
                 base = r.seconds;
             double speedup = base / r.seconds;
-            len += snprintf(line + len, sizeof line - (size_t)len, "|%.2f s %5.2fx", r.seconds,
-                            speedup);
+            snprintf(cells[m][j], sizeof cells[m][j], "%.2f s %5.2fx", r.seconds, speedup);
             if (speedup >= CLEARLY_FASTER) {
                 said += snprintf(verdicts[j] + said, sizeof verdicts[j] - (size_t)said, "%s %s",
                                  any ? "," : "", models[m].name);
@@ -155,31 +168,42 @@ int main(int argc, char **argv)
             all_right &= r.correct == r.workers;
             all_right &= !(models[m].one_at_a_time && s.most_running > 1);
 
-            const char *figure[] = {"seconds", "speedup", "correct", "most_running"};
-            double value[] = {r.seconds, speedup, r.correct, s.most_running};
-            const char *unit[] = {"s", "x", "workers", "threads"};
-            for (int f = 0; f < 4; f++) {
+            const char *figure[] = {"seconds", "speedup", "correct", "most_running", "first_done"};
+            double value[] = {r.seconds, speedup, r.correct, s.most_running, r.first_done};
+            const char *unit[] = {"s", "x", "workers", "threads", "fraction"};
+            for (int f = 0; f < 5; f++) {
                 char name[96];
-                snprintf(name, sizeof name, "model.%s.%s.%s", figure[f], rows[j].key,
+                snprintf(name, sizeof name, "model.%s.%s.%s", figure[f], jobs[j].key,
                          models[m].key);
                 result_record(name, value[f], unit[f]);
             }
         }
         snprintf(verdicts[j] + said, sizeof verdicts[j] - (size_t)said, "%s (A0 3.2: %s)",
-                 any ? "" : " none", article_says(rows[j].kind));
+                 any ? "" : " none", article_says(jobs[j].kind));
+    }
+
+    char header[256] = "model";
+    for (int j = 0; j < JOBS; j++)
+        snprintf(header + strlen(header), sizeof header - strlen(header), "|%s", jobs[j].name);
+    struct table *t = table_new(header);
+    for (int m = 0; m < MODELS; m++) {
+        char line[256];
+        int len = snprintf(line, sizeof line, "%s", models[m].name);
+        for (int j = 0; j < JOBS; j++)
+            len += snprintf(line + len, sizeof line - (size_t)len, "|%s", cells[m][j]);
         table_row(t, "%s", line);
     }
     table_print(t);
     table_free(t);
     printf("\n");
-    for (size_t j = 0; j < sizeof rows / sizeof rows[0]; j++)
+    for (int j = 0; j < JOBS; j++)
         printf("%s\n", verdicts[j]);
     printf("\nEach cell: wall time, and the speedup over one after another (\"faster\": %.1fx or\n"
-           "more). Cores online here: %ld; on one core nothing is faster on the CPU row.\n",
-           CLEARLY_FASTER,
-           sysconf(_SC_NPROCESSORS_ONLN));
+           "more). Cores online here: %ld; on one core nothing is faster for the CPU-bound job.\n",
+           CLEARLY_FASTER, sysconf(_SC_NPROCESSORS_ONLN));
     if (!all_right) {
-        fprintf(stderr, "model_table: FAILED: a wrong result, or two workers at once under one GIL\n");
+        fprintf(stderr,
+                "model_table: FAILED: a wrong result, or two workers at once under one GIL\n");
         return 1;
     }
     return 0;

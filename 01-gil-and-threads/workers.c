@@ -1,9 +1,16 @@
-/* workers.c — run one job in N workers: sequentially, in threads, in processes. See workers.h. */
+/*
+ * workers.c — run one job in N workers: sequentially, in threads, in processes, in tasks
+ * on an event loop, or in tasks that offload it to a process pool. See workers.h.
+ */
 #include "workers.h"
 
 #include "check.h"
 #include "clock.h"
+#include "future.h"
+#include "gather.h"
+#include "process_pool.h"
 #include "say.h"
+#include "task.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -156,6 +163,108 @@ static void run_processes(struct worker *ws, int n)
     }
 }
 
+/* ---- tasks on an event loop ---- */
+
+/*
+ * The loop's thread is the only thread running Python code, so it holds the GIL the
+ * whole time, and the tasks share it as they share the thread: a task lets the others
+ * run only where it awaits. Each task counts as the same thread to the interpreter.
+ */
+static void *task_main(void *arg)
+{
+    struct worker *w = arg;
+    job_fn *fn = w->job->on_loop ? w->job->on_loop : w->job->fn;
+    w->value = fn(w->in, w->who, w->job->arg);
+    w->done_ns = now_ns();
+    return NULL;
+}
+
+/* What a pool's worker process finds in its copy of this process's memory, as it was
+ * at the fork: the workers' table (with the job and the interpreter it points to). */
+static struct worker *forked_workers;
+static struct process_pool *pool;
+
+/* In a worker process: run worker `index`'s job, under that process's own GIL. */
+static ssize_t job_in_process(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)len, (void)cap;
+    int index;
+    memcpy(&index, in, sizeof index);
+    struct worker *w = &forked_workers[index];
+    interp_enter(w->in, w->who);
+    uint64_t value = w->job->fn(w->in, w->who, w->job->arg);
+    interp_leave(w->in, w->who);
+    memcpy(out, &value, sizeof value);
+    return sizeof value;
+}
+
+/* A task that awaits its job from the pool: loop.run_in_executor(pool, job). */
+static void *pool_task_main(void *arg)
+{
+    struct worker *w = arg;
+    int index = (int)(w - forked_workers);
+    struct future *f = run_in_process_pool(pool, job_in_process, &index, sizeof index);
+    struct process_output *out;
+    int err = await_future(f, (void **)&out);
+    if (err == 0) {
+        memcpy(&w->value, out->data, sizeof w->value);
+        w->done_ns = out->finished_ns;
+    }
+    future_unref(f);
+    return err ? task_raise(err, "worker %d: %s", w->who, strerror(-err)) : NULL;
+}
+
+struct tasks {
+    struct worker *ws;
+    int n;
+    task_fn *body;
+};
+
+/* The main task: one task per worker, gathered. */
+static void *gather_workers(void *arg)
+{
+    struct tasks *p = arg;
+    struct task *t[WORKERS_MAX];
+    struct future *f[WORKERS_MAX];
+    for (int i = 0; i < p->n; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "task-%d", p->ws[i].who);
+        t[i] = create_task(name, p->body, &p->ws[i]);
+        f[i] = task_future(t[i]);
+    }
+    struct future *all = gather(f, (size_t)p->n, GATHER_FAIL_FAST);
+    int err = await_future(all, NULL);
+    if (err)
+        die("a task failed: %s", future_error_message(all));
+    future_unref(all);
+    for (int i = 0; i < p->n; i++)
+        task_release(t[i]);
+    return NULL;
+}
+
+static void run_tasks(struct worker *ws, int n)
+{
+    for (int i = 0; i < n; i++)
+        ws[i].who = ws[0].who;
+    interp_enter(ws[0].in, ws[0].who);
+    struct tasks p = {ws, n, task_main};
+    async_run(gather_workers, &p, NULL);
+    interp_leave(ws[0].in, ws[0].who);
+}
+
+static void run_tasks_in_pool(struct worker *ws, int n)
+{
+    forked_workers = ws;
+    pool = process_pool_new(n);
+    struct tasks p = {ws, n, pool_task_main};
+    async_run(gather_workers, &p, NULL);
+    int unclean = process_pool_shutdown(pool);
+    if (unclean)
+        die("%d worker process(es) of the pool did not end cleanly", unclean);
+    pool = NULL;
+    forked_workers = NULL;
+}
+
 struct run run_workers(enum way way, struct interp *in, const struct job *job, int workers)
 {
     if (workers < 1 || workers > WORKERS_MAX)
@@ -174,6 +283,12 @@ struct run run_workers(enum way way, struct interp *in, const struct job *job, i
         break;
     case WAY_PROCESSES:
         run_processes(ws, workers);
+        break;
+    case WAY_TASKS:
+        run_tasks(ws, workers);
+        break;
+    case WAY_TASKS_POOL:
+        run_tasks_in_pool(ws, workers);
         break;
     }
     uint64_t end = now_ns();

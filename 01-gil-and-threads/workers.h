@@ -1,6 +1,7 @@
 /*
- * workers.h — one job, run by N workers in one of three ways: one after another in a
- * single thread, in N threads, or in N fork()ed processes.
+ * workers.h — one job, run by N workers in one of five ways: one after another in a
+ * single thread, in N threads, in N fork()ed processes, in N tasks on an event loop, or
+ * in N tasks that each hand the job to a pool of N worker processes (run_in_executor).
  *
  * Two runs differ only in the way chosen and in the interpreter given (with or without
  * the GIL), so their times compare like with like. Each worker's result is checked
@@ -15,14 +16,19 @@
 
 #include <stdint.h>
 
+typedef uint64_t job_fn(struct interp *in, int who, const void *arg);
+
 struct job {
     /* One worker's work, run with the GIL held; returns a value to check. */
-    uint64_t (*fn)(struct interp *in, int who, const void *arg);
+    job_fn *fn;
     const void *arg;
     uint64_t expected; /* what fn must return */
+    /* The same work written for a task, awaiting where fn blocks (NULL: fn, which has
+     * nothing to await). WAY_TASKS runs it. */
+    job_fn *on_loop;
 };
 
-enum way { WAY_SEQUENTIAL, WAY_THREADS, WAY_PROCESSES };
+enum way { WAY_SEQUENTIAL, WAY_THREADS, WAY_PROCESSES, WAY_TASKS, WAY_TASKS_POOL };
 enum { WORKERS_MAX = 64 };
 
 struct run {

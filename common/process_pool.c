@@ -416,6 +416,21 @@ struct future *run_in_process_pool(struct process_pool *pool, process_job *fn, c
     return &job->future;
 }
 
+/* ThreadSanitizer starts a thread of its own with the first pthread_create() and keeps it.
+ * It takes care of that thread around fork() itself, so the fork rule does not count it. */
+#if defined(__SANITIZE_THREAD__)
+#define POOL_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define POOL_TSAN 1
+#endif
+#endif
+#ifdef POOL_TSAN
+enum { TOOL_THREADS = 1 };
+#else
+enum { TOOL_THREADS = 0 };
+#endif
+
 /* Threads of this process, from /proc (1 where it cannot be read: nothing to go on). */
 static int threads_running(void)
 {
@@ -438,7 +453,7 @@ struct process_pool *process_pool_new(int workers)
     if (workers < 0)
         die("process_pool_new: %d workers", workers);
     int threads = threads_running();
-    if (threads > 1)
+    if (threads > 1 + TOOL_THREADS)
         die("process_pool_new: %d threads are running, and fork() would copy only this one "
             "(a lock another holds would stay locked in every worker): create process pools "
             "before any thread",

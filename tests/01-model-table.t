@@ -1,25 +1,39 @@
 #!/bin/sh
 # Chapter 01, model_table: the same jobs in every model, one measured table. Every result
-# is right in every model; under the GIL one thread runs at a time; the I/O-bound job
-# overlaps in every concurrent model, GIL or not.
+# is right in every model; under the GIL, and on the event loop, one worker runs Python
+# code at a time; on the loop the CPU-bound tasks even run one after the other; the
+# I/O-bound job overlaps in every concurrent model, GIL or not, loop or threads.
 . "${0%/*}/lib.sh"
 prog=01-gil-and-threads/model_table
-models="sequential threads_gil threads_free processes"
+models="sequential threads_gil threads_free processes loop loop_pool"
 
 run $prog
 is "$rc" 0 "model_table --quick exits 0"
-like "$out" '^job +one after another +threads \+ GIL +threads, no GIL +processes' "one column per model"
-like "$out" '^CPU-bound' "a row for the CPU-bound job"
-like "$out" '^I/O-bound' "a row for the I/O-bound job"
+like "$out" '^model +CPU-bound \(count\) +I/O-bound \(block\)' "one column per job"
+for name in 'one after another' 'threads \+ GIL' 'threads, no GIL' 'processes' \
+    'event loop \(tasks\)' 'event loop \+ process pool'; do
+    like "$out" "^$name +[0-9.]+ s +[0-9.]+x +[0-9.]+ s +[0-9.]+x" "a row for: $name"
+done
 for job in cpu io; do
     for model in $models; do
         is "$(result model.correct.$job.$model)" 4 "$job job, $model: all 4 workers' results are right"
     done
     is "$(result model.most_running.$job.threads_gil)" 1 "$job job, threads + GIL: one thread at a time"
+    is "$(result model.most_running.$job.loop)" 1 "$job job, event loop: one task at a time"
 done
+# The loop's CPU-bound tasks never await: each runs to its end before the next starts, so
+# the first is done a quarter of the way through (threads under the GIL take turns instead).
+check "CPU-bound on the event loop: the first task finished early ($(result model.first_done.cpu.loop) of the run)" \
+    num_cmp "$(result model.first_done.cpu.loop)" "<=" 0.5
+if [ "$(nproc)" -ge 2 ]; then
+    check "CPU-bound, loop + process pool: workers ran at the same time" \
+        num_cmp "$(result model.most_running.cpu.loop_pool)" ">=" 2
+else
+    diag "one core: the pool's workers cannot be seen running at once"
+fi
 seq_io=$(result model.seconds.io.sequential)
 bound=$(awk -v s="$seq_io" 'BEGIN { print s * 0.6 }')
-for model in threads_gil threads_free processes; do
+for model in threads_gil threads_free processes loop loop_pool; do
     t=$(result model.seconds.io.$model)
     check "I/O-bound, $model: the waits overlap ($t s vs $seq_io s one after another)" \
         num_cmp "$t" "<" "$bound"
