@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 enum { IO_CALLS = 5 };
-static const double DEFAULT_SECONDS = 0.25, QUICK_SECONDS = 0.1;
+static const double DEFAULT_SECONDS = 0.15, QUICK_SECONDS = 0.1;
 static const double CLEARLY_FASTER = 1.3; /* a speedup beyond a busy machine's noise */
 
 /* A job of the table, and what kind it is, so a model can run it its own way. */
@@ -93,6 +93,13 @@ static struct run event_loop(const struct row *row, int workers, double interval
     return in_interp(WAY_TASKS, true, row, workers, interval, stats);
 }
 
+/* Tasks that hand the job to a thread pool: run_in_executor(None, ...), A0 1.2's 线程池. */
+static struct run loop_and_threads(const struct row *row, int workers, double interval,
+                                   struct interp_stats *stats)
+{
+    return in_interp(WAY_TASKS_THREADS, true, row, workers, interval, stats);
+}
+
 /* Tasks that hand the job to a process pool: run_in_executor, A0 1.2 and A1 §6. */
 static struct run loop_and_pool(const struct row *row, int workers, double interval,
                                 struct interp_stats *stats)
@@ -107,6 +114,7 @@ static const struct model models[] = {
     {"threads_free", "threads, no GIL", false, threads_free},
     {"processes", "processes", false, processes},
     {"loop", "event loop (tasks)", true, event_loop},
+    {"loop_threads", "event loop + thread pool", true, loop_and_threads},
     {"loop_pool", "event loop + process pool", false, loop_and_pool},
 };
 enum { MODELS = sizeof models / sizeof models[0] };

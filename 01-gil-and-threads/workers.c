@@ -1,6 +1,7 @@
 /*
  * workers.c — run one job in N workers: sequentially, in threads, in processes, in tasks
- * on an event loop, or in tasks that offload it to a process pool. See workers.h.
+ * on an event loop, or in tasks that offload it to a thread or a process pool. See
+ * workers.h.
  */
 #include "workers.h"
 
@@ -11,6 +12,7 @@
 #include "process_pool.h"
 #include "say.h"
 #include "task.h"
+#include "thread_pool.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -214,6 +216,29 @@ static void *pool_task_main(void *arg)
     return err ? task_raise(err, "worker %d: %s", w->who, strerror(-err)) : NULL;
 }
 
+/* In a thread of the thread pool: a Python thread, so it takes the GIL to run the job. */
+static void *job_in_thread(void *arg)
+{
+    struct worker *w = arg;
+    interp_enter(w->in, w->who);
+    w->value = w->job->fn(w->in, w->who, w->job->arg);
+    interp_leave(w->in, w->who);
+    w->done_ns = now_ns();
+    return NULL;
+}
+
+static struct thread_pool *threads;
+
+/* A task that awaits its job from the thread pool: loop.run_in_executor(None, job). */
+static void *thread_task_main(void *arg)
+{
+    struct worker *w = arg;
+    struct future *f = run_in_thread_pool(threads, job_in_thread, w);
+    int err = await_future(f, NULL);
+    future_unref(f);
+    return err ? task_raise(err, "worker %d: %s", w->who, strerror(-err)) : NULL;
+}
+
 struct tasks {
     struct worker *ws;
     int n;
@@ -252,6 +277,15 @@ static void run_tasks(struct worker *ws, int n)
     interp_leave(ws[0].in, ws[0].who);
 }
 
+static void run_tasks_in_threads(struct worker *ws, int n)
+{
+    threads = thread_pool_new(n);
+    struct tasks p = {ws, n, thread_task_main};
+    async_run(gather_workers, &p, NULL);
+    thread_pool_shutdown(threads);
+    threads = NULL;
+}
+
 static void run_tasks_in_pool(struct worker *ws, int n)
 {
     forked_workers = ws;
@@ -286,6 +320,9 @@ struct run run_workers(enum way way, struct interp *in, const struct job *job, i
         break;
     case WAY_TASKS:
         run_tasks(ws, workers);
+        break;
+    case WAY_TASKS_THREADS:
+        run_tasks_in_threads(ws, workers);
         break;
     case WAY_TASKS_POOL:
         run_tasks_in_pool(ws, workers);

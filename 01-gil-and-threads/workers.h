@@ -1,7 +1,8 @@
 /*
- * workers.h — one job, run by N workers in one of five ways: one after another in a
+ * workers.h — one job, run by N workers in one of six ways: one after another in a
  * single thread, in N threads, in N fork()ed processes, in N tasks on an event loop, or
- * in N tasks that each hand the job to a pool of N worker processes (run_in_executor).
+ * in N tasks that each hand the job to a pool of N threads or N worker processes
+ * (run_in_executor).
  *
  * Two runs differ only in the way chosen and in the interpreter given (with or without
  * the GIL), so their times compare like with like. Each worker's result is checked
@@ -28,7 +29,14 @@ struct job {
     job_fn *on_loop;
 };
 
-enum way { WAY_SEQUENTIAL, WAY_THREADS, WAY_PROCESSES, WAY_TASKS, WAY_TASKS_POOL };
+enum way {
+    WAY_SEQUENTIAL,
+    WAY_THREADS,
+    WAY_PROCESSES,
+    WAY_TASKS,
+    WAY_TASKS_THREADS, /* a thread pool's threads run the job, under the GIL */
+    WAY_TASKS_POOL,    /* a process pool's workers run the job, each under its own GIL */
+};
 enum { WORKERS_MAX = 64 };
 
 struct run {

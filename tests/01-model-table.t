@@ -1,17 +1,17 @@
 #!/bin/sh
 # Chapter 01, model_table: the same jobs in every model, one measured table. Every result
-# is right in every model; under the GIL, and on the event loop, one worker runs Python
-# code at a time; on the loop the CPU-bound tasks even run one after the other; the
+# is right in every model; under the GIL (threads, or a thread pool's threads) and on the
+# event loop, one worker runs Python code at a time; on the loop the CPU-bound tasks even run one after the other; the
 # I/O-bound job overlaps in every concurrent model, GIL or not, loop or threads.
 . "${0%/*}/lib.sh"
 prog=01-gil-and-threads/model_table
-models="sequential threads_gil threads_free processes loop loop_pool"
+models="sequential threads_gil threads_free processes loop loop_threads loop_pool"
 
 run $prog
 is "$rc" 0 "model_table --quick exits 0"
 like "$out" '^model +CPU-bound \(count\) +I/O-bound \(block\)' "one column per job"
 for name in 'one after another' 'threads \+ GIL' 'threads, no GIL' 'processes' \
-    'event loop \(tasks\)' 'event loop \+ process pool'; do
+    'event loop \(tasks\)' 'event loop \+ thread pool' 'event loop \+ process pool'; do
     like "$out" "^$name +[0-9.]+ s +[0-9.]+x +[0-9.]+ s +[0-9.]+x" "a row for: $name"
 done
 for job in cpu io; do
@@ -20,6 +20,7 @@ for job in cpu io; do
     done
     is "$(result model.most_running.$job.threads_gil)" 1 "$job job, threads + GIL: one thread at a time"
     is "$(result model.most_running.$job.loop)" 1 "$job job, event loop: one task at a time"
+    is "$(result model.most_running.$job.loop_threads)" 1 "$job job, loop + thread pool: its threads share the GIL"
 done
 # The loop's CPU-bound tasks never await: each runs to its end before the next starts, so
 # the first is done a quarter of the way through (threads under the GIL take turns instead).
@@ -33,7 +34,7 @@ else
 fi
 seq_io=$(result model.seconds.io.sequential)
 bound=$(awk -v s="$seq_io" 'BEGIN { print s * 0.6 }')
-for model in threads_gil threads_free processes loop loop_pool; do
+for model in threads_gil threads_free processes loop loop_threads loop_pool; do
     t=$(result model.seconds.io.$model)
     check "I/O-bound, $model: the waits overlap ($t s vs $seq_io s one after another)" \
         num_cmp "$t" "<" "$bound"
