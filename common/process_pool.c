@@ -416,21 +416,6 @@ struct future *run_in_process_pool(struct process_pool *pool, process_job *fn, c
     return &job->future;
 }
 
-/* ThreadSanitizer starts a thread of its own with the first pthread_create() and keeps it.
- * It takes care of that thread around fork() itself, so the fork rule does not count it. */
-#if defined(__SANITIZE_THREAD__)
-#define POOL_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define POOL_TSAN 1
-#endif
-#endif
-#ifdef POOL_TSAN
-enum { TOOL_THREADS = 1 };
-#else
-enum { TOOL_THREADS = 0 };
-#endif
-
 /* Threads of this process, from /proc (1 where it cannot be read: nothing to go on). */
 static int threads_running(void)
 {
@@ -444,6 +429,32 @@ static int threads_running(void)
     return n;
 }
 
+/*
+ * Threads that are not the program's do not count against the fork rule: those already
+ * there when the program was loaded (an emulator's: qemu-user runs one beside the
+ * program), and ThreadSanitizer's, which it starts with the first pthread_create() and
+ * takes care of around fork() itself.
+ */
+static int threads_at_load;
+
+__attribute__((constructor)) static void count_threads_at_load(void)
+{
+    threads_at_load = threads_running();
+}
+
+#if defined(__SANITIZE_THREAD__)
+#define POOL_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define POOL_TSAN 1
+#endif
+#endif
+#ifdef POOL_TSAN
+enum { SANITIZER_THREADS = 1 };
+#else
+enum { SANITIZER_THREADS = 0 };
+#endif
+
 struct process_pool *process_pool_new(int workers)
 {
     if (workers == 0) {
@@ -452,8 +463,8 @@ struct process_pool *process_pool_new(int workers)
     }
     if (workers < 0)
         die("process_pool_new: %d workers", workers);
-    int threads = threads_running();
-    if (threads > 1 + TOOL_THREADS)
+    int threads = threads_running() - (threads_at_load - 1) - SANITIZER_THREADS;
+    if (threads > 1)
         die("process_pool_new: %d threads are running, and fork() would copy only this one "
             "(a lock another holds would stay locked in every worker): create process pools "
             "before any thread",
