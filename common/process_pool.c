@@ -110,14 +110,20 @@ static noreturn void worker_main(int fd, int number, const sigset_t *mask)
     struct request req;
     while (recv_all(fd, &req, sizeof req)) {
         char *in = xmalloc(req.len ? req.len : 1);
-        if (!recv_all(fd, in, req.len))
+        if (!recv_all(fd, in, req.len)) {
+            free(in);
             break;
+        }
+        out[0] = '\0'; /* a failing job that writes no message sends an empty one */
         struct reply rep = {.started_ns = now_ns()};
         ssize_t result = req.job(in, req.len, out, PROCESS_JOB_OUTPUT_MAX);
         rep.finished_ns = now_ns();
         free(in);
-        if (result > PROCESS_JOB_OUTPUT_MAX)
-            die("a process job wrote %zd bytes, more than PROCESS_JOB_OUTPUT_MAX", result);
+        if (result > PROCESS_JOB_OUTPUT_MAX) {
+            snprintf(out, PROCESS_JOB_OUTPUT_MAX, "the job says it wrote %zd bytes, more than %d",
+                     result, PROCESS_JOB_OUTPUT_MAX);
+            result = -EMSGSIZE;
+        }
         rep.result = result;
         rep.len = result >= 0 ? (size_t)result : strnlen(out, PROCESS_JOB_OUTPUT_MAX - 1);
         if (!send_all(fd, &rep, sizeof rep) || !send_all(fd, out, rep.len))
@@ -130,15 +136,13 @@ static noreturn void worker_main(int fd, int number, const sigset_t *mask)
 
 /* ---- the pool's side ---- */
 
-enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
-
 struct process_job_future {
     struct future future; /* first: a job is a future (future_new_extended) */
     struct process_pool *pool;
     process_job *fn;
     char *input; /* our copy, until a worker has its own */
     size_t len;
-    enum job_state state;
+    bool queued;    /* waiting for a worker (not yet sent) */
     bool abandoned; /* cancelled while running: its reply is thrown away */
     struct process_output output;
     struct process_job_future *next; /* in the queue */
@@ -207,7 +211,6 @@ static void unqueue(struct process_pool *pool, struct process_job_future *job)
 /* The job is out of the pool's hands: the loop may stop waiting for it. */
 static void job_over(struct process_job_future *job)
 {
-    job->state = JOB_DONE;
     loop_external_end(future_loop(&job->future));
     future_unref(&job->future); /* the pool's reference */
 }
@@ -288,7 +291,7 @@ static void start_job(struct worker *w, struct process_job_future *job)
     }
     free(job->input); /* the worker has its copy now */
     job->input = NULL;
-    job->state = JOB_RUNNING;
+    job->queued = false;
     w->job = job;
     w->got = 0;
     w->pool->busy++;
@@ -319,12 +322,11 @@ static void reply_complete(struct worker *w)
     w->output = NULL;
     if (!job->abandoned && w->reply.result >= 0) {
         future_set_result(&job->future, &job->output);
-    } else if (!job->abandoned) {
+    } else if (!job->abandoned) { /* the job's error: its code, and its message if any */
         int code = (int)w->reply.result;
-        future_set_error(&job->future, code, "%.*s (in worker pid %d)",
-                         job->output.len ? (int)job->output.len : (int)strlen(strerror(-code)),
-                         job->output.len ? (const char *)job->output.data : strerror(-code),
-                         (int)w->pid);
+        const char *message = job->output.len ? job->output.data : strerror(-code);
+        int len = job->output.len ? (int)job->output.len : (int)strlen(message);
+        future_set_error(&job->future, code, "%.*s (in worker pid %d)", len, message, (int)w->pid);
     }
     job_over(job);
     dispatch(pool);
@@ -370,7 +372,7 @@ static void on_reply(struct loop *loop, void *arg)
 static bool cancel_job(struct future *f)
 {
     struct process_job_future *job = (struct process_job_future *)f;
-    bool queued = job->state == JOB_QUEUED;
+    bool queued = job->queued;
     if (queued)
         unqueue(job->pool, job);
     else
@@ -407,7 +409,7 @@ struct future *run_in_process_pool(struct process_pool *pool, process_job *fn, c
     if (len)
         memcpy(job->input, input, len);
     job->len = len;
-    job->state = JOB_QUEUED;
+    job->queued = true;
     future_ref(&job->future); /* the pool's reference, until job_over */
     loop_external_begin(loop);
     enqueue(pool, job);

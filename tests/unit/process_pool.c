@@ -110,6 +110,12 @@ static ssize_t sum_and_fill(const void *in, size_t len, void *out, size_t cap)
     return (ssize_t)cap;
 }
 
+static ssize_t fail_silently(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)in, (void)len, (void)out, (void)cap;
+    return -EIO;
+}
+
 static ssize_t crash(const void *in, size_t len, void *out, size_t cap)
 {
     (void)in, (void)len, (void)out, (void)cap;
@@ -214,7 +220,11 @@ static void *job_error(void *arg)
     struct future *f = submit(square, &n, sizeof n);
     int rc = await_future(f, NULL);
     const char *msg = future_error_message(f);
-    note("rc=%d msg=%.32s in-worker=%d", rc, msg, strstr(msg, "(in worker pid ") != NULL);
+    note("rc=%d msg=%.32s in-worker=%d; ", rc, msg, strstr(msg, "(in worker pid ") != NULL);
+    future_unref(f);
+    f = submit(fail_silently, NULL, 0); /* after a job whose output is still in the buffer */
+    rc = await_future(f, NULL);
+    note("silent=%d msg=%.18s", rc, future_error_message(f));
     future_unref(f);
     return NULL;
 }
@@ -446,8 +456,11 @@ int main(void)
     is_str(trace, "rc=0 sum-ok=1 out=65536 tail-ok=1",
            "1 MiB of input and 64 KiB of output cross intact (the pool's copy, in pieces)");
     run_virtual(job_error);
-    is_str(trace, "rc=-33 msg=cannot square -3: it is negative in-worker=1",
-           "a job's error comes back as its code and message, naming the worker");
+    is_str(trace,
+           "rc=-33 msg=cannot square -3: it is negative in-worker=1; silent=-5 msg=Input/output "
+           "error",
+           "a job's error comes back as its code and message, naming the worker (strerror's "
+           "when it wrote none)");
     run_virtual(clock_waits);
     is_str(trace, "job@0.2 sleeper@10.000",
            "the virtual clock waited for the job (back at 0.2 s), then jumped to 10 s");
