@@ -324,6 +324,46 @@ static void *cancel_running(void *arg)
     return NULL;
 }
 
+/* ---- one loop at a time ---- */
+
+static struct future *in_flight;
+static int other_loop_errno;
+
+static void submit_then_stop(struct loop *loop, void *arg)
+{
+    (void)arg;
+    in_flight = submit(nap, NULL, 0);
+    loop_stop(loop);
+}
+
+static void submit_from_other_loop(struct loop *loop, void *arg)
+{
+    (void)arg;
+    errno = 0;
+    other_loop_errno = submit(nap, NULL, 0) == NULL ? errno : 0;
+    loop_stop(loop);
+}
+
+static void test_one_loop_at_a_time(void)
+{
+    struct loop *a = loop_new(), *b = loop_new();
+    loop_call_soon(a, submit_then_stop, NULL);
+    loop_run_forever(a); /* a job of loop a is now in flight */
+    loop_call_soon(b, submit_from_other_loop, NULL);
+    loop_run_forever(b);
+    is_long(other_loop_errno, EXDEV, "while a loop's job is in flight, another loop gets EXDEV");
+    loop_run_until_complete(a, in_flight);
+    is_long(future_result(in_flight, NULL), 0, "and the first loop's job completes");
+    future_unref(in_flight);
+    loop_call_soon(b, submit_then_stop, NULL);
+    loop_run_forever(b);
+    loop_run_until_complete(b, in_flight);
+    is_long(future_result(in_flight, NULL), 0, "once it is done, the pool serves the other loop");
+    future_unref(in_flight);
+    loop_close(a);
+    loop_close(b);
+}
+
 /* ---- workers that die; workers that ignore SIGINT ---- */
 
 static void *deaths(void *arg)
@@ -464,6 +504,7 @@ int main(void)
     run_virtual(clock_waits);
     is_str(trace, "job@0.2 sleeper@10.000",
            "the virtual clock waited for the job (back at 0.2 s), then jumped to 10 s");
+    test_one_loop_at_a_time();
     run_virtual(after_sigint);
     is_str(trace, "0 0 ", "workers ignore SIGINT: after a Ctrl-C they still run jobs");
     is_long(process_pool_shutdown(pool), 0, "shutdown: every worker exited cleanly");
