@@ -6,6 +6,7 @@
 #   NN-chapter/mod.c + mod.h   -> linked into that chapter's programs (a .c with a .h is a module)
 #   NN-chapter/exercises/x.c   -> $(BUILD)/NN-chapter/exercises/x             the starter
 #   NN-chapter/exercises/solutions/x.c -> .../exercises/solutions/x          the reference
+#   NN-chapter/exercises/harness.c + .h -> linked into the starter and the reference
 #   tests/unit/x.c             -> $(BUILD)/tests/unit/x.t    C tests, run by prove
 #   bench/x.c                  -> $(BUILD)/bench/x           bench-only programs
 
@@ -73,21 +74,34 @@ $(LIBCOMMON): $(COMMON_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-# One chapter's rules; $(1) is its directory, e.g. 01-gil-and-threads.
+# modules_in DIR: the objects of DIR's modules (each .c with a .h beside it).
+modules_in = $(patsubst %.c,$(BUILD)/%.o,$(filter $(wildcard $(1)/*.c),$(patsubst %.h,%.c,$(wildcard $(1)/*.h))))
+# programs_in DIR: DIR's other .c files, each a program.
+programs_in = $(patsubst %.c,$(BUILD)/%,$(filter-out $(patsubst $(BUILD)/%.o,%.c,$(call modules_in,$(1))),$(wildcard $(1)/*.c)))
+
+# One chapter's rules; $(1) is its directory, e.g. 01-gil-and-threads. An exercise's
+# starter and its solution are both linked with the modules of exercises/ (the code
+# around the part the reader writes) as well as the chapter's.
 define chapter_rules
-$(1)_MODULE_OBJS := $$(patsubst %.c,$(BUILD)/%.o,$$(filter $$(wildcard $(1)/*.c),$$(patsubst %.h,%.c,$$(wildcard $(1)/*.h))))
-$(1)_PROGRAMS := $$(patsubst %.c,$(BUILD)/%,$$(filter-out $$(patsubst $(BUILD)/%.o,%.c,$$($(1)_MODULE_OBJS)),$$(wildcard $(1)/*.c)))
-$(1)_EXERCISES := $$(patsubst %.c,$(BUILD)/%,$$(wildcard $(1)/exercises/*.c $(1)/exercises/solutions/*.c))
+$(1)_MODULE_OBJS := $(call modules_in,$(1))
+$(1)_PROGRAMS := $(call programs_in,$(1))
+$(1)_EXERCISE_OBJS := $(call modules_in,$(1)/exercises)
+$(1)_EXERCISES := $(call programs_in,$(1)/exercises) $(call programs_in,$(1)/exercises/solutions)
 
 $(BUILD)/$(1)/%.o: $(1)/%.c $(FLAGS_STAMP)
 	@mkdir -p $$(@D)
 	$$(say) CC $$@
-	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) $$(CFLAGS) -c -o $$@ $$<
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) -I$(1)/exercises $$(CFLAGS) -c -o $$@ $$<
 
-$$($(1)_PROGRAMS) $$($(1)_EXERCISES): $(BUILD)/%: %.c $$($(1)_MODULE_OBJS) $(LIBCOMMON) $(FLAGS_STAMP)
+$$($(1)_PROGRAMS): $(BUILD)/%: %.c $$($(1)_MODULE_OBJS) $(LIBCOMMON) $(FLAGS_STAMP)
 	@mkdir -p $$(@D)
 	$$(say) CCLD $$@
 	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_MODULE_OBJS) $(LIBCOMMON) $$(LDLIBS)
+
+$$($(1)_EXERCISES): $(BUILD)/%: %.c $$($(1)_EXERCISE_OBJS) $$($(1)_MODULE_OBJS) $(LIBCOMMON) $(FLAGS_STAMP)
+	@mkdir -p $$(@D)
+	$$(say) CCLD $$@
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) -I$(1)/exercises $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_EXERCISE_OBJS) $$($(1)_MODULE_OBJS) $(LIBCOMMON) $$(LDLIBS)
 
 ALL_PROGRAMS += $$($(1)_PROGRAMS) $$($(1)_EXERCISES)
 endef

@@ -74,15 +74,23 @@ bench_begin() {
     printf '\n== bench: chapter %s (%s) ==\n' "$1" "$2"
 }
 
-# Print the chapter's rows as an aligned table.
+# Print the chapter's rows as an aligned table: numbers rounded for reading (the TSV
+# keeps them whole), columns measured in terminal cells, so 汉字 count two. perl, which
+# prove needs anyway, knows which characters are wide.
 bench_end() {
-    awk -F'\t' '
-        { for (i = 1; i <= 5; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } }
-        END {
-            split("figure|measured|unit|the article says|note", h, "|")
-            for (i = 1; i <= 5; i++) if (length(h[i]) > w[i]) w[i] = length(h[i])
-            for (i = 1; i <= 5; i++) printf "%-*s%s", w[i], h[i], i < 5 ? "  " : "\n"
-            for (r = 1; r <= NR; r++)
-                for (i = 1; i <= 5; i++) printf (i == 2 ? "%*s" : "%-*s") "%s", w[i], cell[r, i], i < 5 ? "  " : "\n"
+    perl -CSD -Mutf8 -e '
+        sub cells { my $s = shift; my $wide = () = $s =~ /[\p{EA=W}\p{EA=F}]/g; length($s) + $wide }
+        sub pad { my ($s, $w, $right) = @_; my $fill = " " x ($w - cells($s));
+                  $right ? $fill . $s : $s . $fill }
+        sub number { my $v = shift; return $v unless $v =~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/i;
+                     abs($v) >= 1000 ? sprintf("%.0f", $v) : abs($v) >= 10 ? sprintf("%.1f", $v)
+                                                            : sprintf("%.2f", $v) }
+        my @rows = (["figure", "measured", "unit", "the article says", "note"]);
+        while (<>) { chomp; my @c = split /\t/, $_, -1; $c[1] = number($c[1]); push @rows, [@c[0..4]] }
+        my @w;
+        for my $r (@rows) { for my $i (0..4) { my $n = cells($r->[$i] // ""); $w[$i] = $n if $n > ($w[$i] // 0) } }
+        for my $r (@rows) {
+            my @out = map { pad($r->[$_] // "", $w[$_], $_ == 1 && $r != $rows[0]) } 0..3;
+            print join("  ", @out, $r->[4] // ""), "\n";
         }' "$bench_rows"
 }

@@ -74,7 +74,8 @@ wait_for_line() {
 wait_for_exit() {
     tries=0
     while [ $tries -lt 600 ]; do
-        case $(ps -o stat= -p "$1" 2>/dev/null) in '' | Z*) return ;; esac
+        # The state is the field after the ")" closing the command name in /proc/PID/stat.
+        case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in '' | Z*) return ;; esac
         sleep 0.1
         tries=$((tries + 1))
     done
