@@ -70,6 +70,17 @@ int done_testing(void)
     return tests_failed ? 1 : 0;
 }
 
+char trace[512];
+
+void note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t len = strlen(trace);
+    vsnprintf(trace + len, sizeof trace - len, fmt, ap);
+    va_end(ap);
+}
+
 void require_optional(bool available, const char *what)
 {
     if (available)

@@ -27,6 +27,14 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int done_testing(void);
 
 /*
+ * A transcript of what a test saw, in order: note("A1 ") appends to `trace`, so one
+ * is_str(trace, "A1 B1 A2 ", ...) checks a whole interleaving. Clear it with
+ * trace[0] = '\0'. Only the test's main thread (the loop's) may note.
+ */
+extern char trace[512];
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
  * For a test that needs something optional (python3, libcurl...): when it is
  * missing, skip the whole test with the reason and exit, unless LAB_REQUIRE_ALL=1,
  * where missing is a failure.

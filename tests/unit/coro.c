@@ -25,20 +25,13 @@
 #endif
 #endif
 
-static char trace[256];
-
-static void note(const char *s)
-{
-    strcat(trace, s);
-}
-
 static void ping(void *arg)
 {
-    note((const char *)arg);
+    note("%s", (const char *)arg);
     for (int i = 1; i <= 3; i++) {
         char step[16];
         snprintf(step, sizeof step, " c%d", i);
-        note(step);
+        note("%s", step);
         coro_yield();
     }
     note(" end");
@@ -175,7 +168,7 @@ int main(void)
     for (int i = 1; !coro_finished(c); i++) {
         char step[16];
         snprintf(step, sizeof step, " m%d", i);
-        note(step);
+        note("%s", step);
         coro_resume(c);
     }
     is_str(trace, " m1start c1 m2 c2 m3 c3 m4 end",

@@ -14,18 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static char trace[512];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t len = strlen(trace);
-    vsnprintf(trace + len, sizeof trace - len, fmt, ap);
-    va_end(ap);
-}
-
 static double now(void)
 {
     return loop_time(loop_get_running());

@@ -22,17 +22,10 @@ static const char *backend; /* the backend under test, for the test names */
 
 /* ---- a log of what ran, in order ---- */
 
-static char trace[256];
-
-static void note(const char *what)
-{
-    strncat(trace, what, sizeof trace - strlen(trace) - 1);
-}
-
 static void note_arg(struct loop *loop, void *arg)
 {
     (void)loop;
-    note(arg);
+    note("%s", (const char *)arg);
 }
 
 static void stop(struct loop *loop, void *arg)
@@ -67,7 +60,7 @@ static double ran_at[8];
 
 static void note_time(struct loop *loop, void *arg)
 {
-    note(arg);
+    note("%s", (const char *)arg);
     ran_at[((const char *)arg)[0] - 'a'] = loop_time(loop);
 }
 
@@ -127,7 +120,7 @@ static int drops;
 static void cancel_victim(struct loop *loop, void *arg)
 {
     (void)arg;
-    note(loop_cancel(loop, victim) ? "X" : "x");
+    note("%s", loop_cancel(loop, victim) ? "X" : "x");
 }
 
 static void count_drop(struct loop *loop, void *arg)
@@ -308,7 +301,7 @@ static void test_poll_rule(void)
 
 static void stop_and_schedule(struct loop *loop, void *arg)
 {
-    note(arg);
+    note("%s", (const char *)arg);
     loop_stop(loop);
     loop_call_soon(loop, note_arg, "D");
 }
@@ -463,7 +456,7 @@ static void *worker_thread(void *arg)
 
 static void note_and_stop(struct loop *loop, void *arg)
 {
-    note(arg);
+    note("%s", (const char *)arg);
     loop_stop(loop);
 }
 

@@ -23,18 +23,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char trace[512];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t len = strlen(trace);
-    vsnprintf(trace + len, sizeof trace - len, fmt, ap);
-    va_end(ap);
-}
-
 static struct process_pool *pool;
 static char dir[64]; /* a directory of this test's own, for the files jobs wait for */
 

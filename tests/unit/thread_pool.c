@@ -21,18 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char trace[512];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t len = strlen(trace);
-    vsnprintf(trace + len, sizeof trace - len, fmt, ap);
-    va_end(ap);
-}
-
 static struct thread_pool *pool;
 static pthread_t loop_thread;
 
