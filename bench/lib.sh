@@ -83,7 +83,7 @@ bench_end() {
         sub pad { my ($s, $w, $right) = @_; my $fill = " " x ($w - cells($s));
                   $right ? $fill . $s : $s . $fill }
         sub number { my $v = shift; return $v unless $v =~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/i;
-                     abs($v) >= 1000 ? sprintf("%.0f", $v) : abs($v) >= 10 ? sprintf("%.1f", $v)
+                     $v == int($v) || abs($v) >= 1000 ? sprintf("%.0f", $v) : abs($v) >= 10 ? sprintf("%.1f", $v)
                                                             : sprintf("%.2f", $v) }
         my @rows = (["figure", "measured", "unit", "the article says", "note"]);
         while (<>) { chomp; my @c = split /\t/, $_, -1; $c[1] = number($c[1]); push @rows, [@c[0..4]] }
