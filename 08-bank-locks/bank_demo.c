@@ -120,16 +120,22 @@ static bool show_reentry(struct account *account1)
     return again == BANK_OK;
 }
 
-/* The article's time.sleep(0.1); --quick shortens it unless --work is given. */
-static const double WORK = 0.1, QUICK_WORK = 0.02;
+/*
+ * The article's time.sleep(0.1); --quick shortens it unless --work is given. Account 1's
+ * lock is wanted by three threads at once, so the last in line waits for the other two's
+ * work: at 0.5 s that wait reaches the lock's 1 s timeout and the transfer gives up,
+ * though nothing is deadlocked. MAX_WORK leaves that wait 0.2 s to spare.
+ */
+static const double WORK = 0.1, QUICK_WORK = 0.02, MAX_WORK = 0.4;
 
 int main(int argc, char **argv)
 {
     double work = WORK;
     bool quick = false;
     const struct opt opts[] = {
-        OPT_DOUBLE("work", "S", &work, 0, 10,
-                   "seconds each deposit and withdrawal takes inside the lock (time.sleep)"),
+        OPT_DOUBLE("work", "S", &work, 0, BANK_LOCK_TIMEOUT,
+                   "seconds each deposit and withdrawal sleeps holding the lock (time.sleep); "
+                   "at most 0.4, or a waiter's lock times out"),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -137,6 +143,12 @@ int main(int argc, char **argv)
                "The article's test_bank_account: deposit, withdrawal and transfer on two "
                "accounts from three threads; then the errors, and the recursive lock.",
                opts);
+    if (work > MAX_WORK)
+        args_error("--work %g is too long: the last of the three threads to get account 1's "
+                   "lock waits for the other two (2 x %g s), and the lock gives up after %g s "
+                   "(the article's acquire(timeout=1.0)); at most %g leaves that wait %g s to "
+                   "spare",
+                   work, work, BANK_LOCK_TIMEOUT, MAX_WORK, BANK_LOCK_TIMEOUT - 2 * MAX_WORK);
     if (quick && work == WORK)
         work = QUICK_WORK;
 

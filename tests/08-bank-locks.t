@@ -27,6 +27,12 @@ like "$out" '不能转账给自己' "a transfer to oneself is refused with the a
 like "$out" 'locks it again: ok' "the recursive lock can be taken again by its owner"
 sanitizer_clean "bank_demo: no sanitizer report"
 
+# --work: the README's slower run works; work so long that a waiter's 1 s lock timeout
+# would fire is refused, saying why.
+run $dir/bank_demo --work 0.3
+is "$rc+$(result bank.demo.account1)+$(result bank.demo.account2)" "0+800+900" \
+    "bank_demo --work 0.3: the threads take longer turns, the balances are still right"
+
 # --- the race: money lost without the lock, caught by ThreadSanitizer -----------------------
 if [ "$LAB_SANITIZER" = tsan ]; then
     run $dir/race --quick
@@ -105,6 +111,8 @@ bad bank_scale 'out of range' --seed -1
 bad race 'threads' --threads 1
 bad deadlock 'longer than --work' --timeout 0.05 --work 0.1
 bad bank_demo 'work' --work -1
+bad bank_demo 'waits for the other two.*gives up after 1 s' --work 0.5
+bad bank_demo 'too long' --work 1
 
 # --- the exercise ---------------------------------------------------------------------------
 exercise_checker_works $dir
