@@ -10,7 +10,9 @@
  *      lost or made), no balance below zero.
  *
  * Each finding is printed, and recorded (results.h) as contract.* figures for the
- * exercise's checker. Returns the number of clauses broken: 0 when all hold.
+ * exercise's checker, each as soon as it is known: the checker can tell a clause that
+ * failed from one never reached because the program died. Returns the number of clauses
+ * broken: 0 when all hold.
  */
 #ifndef CONTRACT_H
 #define CONTRACT_H

@@ -117,4 +117,28 @@ bad bank_demo 'too long' --work 1
 # --- the exercise ---------------------------------------------------------------------------
 exercise_checker_works $dir
 
+# A program that dies or hangs part-way: the checker judges only the verdicts it recorded
+# and says where it stopped. Each stand-in records what contract.c records up to there.
+fake=$tap_tmp/fake
+mkdir -p "$fake"
+checker_on() {
+    printf '#!/bin/sh\n%s\n' "$1" >"$fake/transfer"
+    chmod +x "$fake/transfer"
+    out=$(LAB_CHECK_TIMEOUT=1 $dir/exercises/check.sh "$fake" 2>&1)
+    rc=$?
+}
+passed='printf "contract.%s_wrong\t0\tcalls\n" refusals move >>"$LAB_RESULTS"'
+checker_on 'kill -SEGV $$'
+is "$rc" 1 "checker: a program that crashed at once fails"
+like "$out" 'killed by SIGSEGV before it checked the refusals' "...and it says the program crashed first"
+unlike "$out" 'TODO 1|exactly 30' "...blaming no clause it never checked"
+checker_on "$passed; kill -SEGV \$\$"
+is "$rc" 1 "checker: a program that crashed in the stress test fails"
+like "$out" 'killed by SIGSEGV during the stress test' "...and it says where"
+unlike "$out" 'TODO 1|exactly 30' "...and not that the refusals or the simple transfer were wrong"
+checker_on "$passed; exec sleep 30"
+is "$rc" 1 "checker: a program that hangs in the stress test fails"
+like "$out" 'stopped after 1 s .*without a timeout.* during the stress test' "...saying it was stopped, and where"
+unlike "$out" 'TODO 1|exactly 30' "...and nothing about the clauses it passed"
+
 done_testing
