@@ -3,7 +3,7 @@
 # the interval) and passes the reference solution; with one rule missing, it names that
 # rule and no other.
 . "${0%/*}/lib.sh"
-exercise_checker_works 01-gil-and-threads
+exercise_checker_works 01-gil-and-threads 'TODO 1'
 
 # Stand-ins for the reference with one rule taken out, recording the figures such a
 # program records on two cores. Without rule 3 the GIL also changes hands too seldom,

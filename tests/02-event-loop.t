@@ -99,7 +99,7 @@ for sig in INT TERM; do
 done
 
 # --- the exercise: the checker passes the reference heap and fails the starter's list.
-exercise_checker_works $ch
+exercise_checker_works $ch 'FAIL - timers fire earliest deadline first'
 run $ch/exercises/solutions/timers --quick
 like "$out" '0\.10s\] timer for 0\.1 s \(first' "the reference demo fires the 0.1 s timer at 0.1 s"
 

@@ -107,6 +107,6 @@ if [ -z "$LAB_SANITIZER" ]; then # the sanitizers' shadow memory inflates every 
 fi
 
 # --- the exercise: the checker passes the reference state machine and fails the starter.
-exercise_checker_works $ch
+exercise_checker_works $ch "line 1 should be '\\[0\\.000\\] A 3'"
 
 done_testing

@@ -115,7 +115,7 @@ bad bank_demo 'waits for the other two.*gives up after 1 s' --work 0.5
 bad bank_demo 'too long' --work 1
 
 # --- the exercise ---------------------------------------------------------------------------
-exercise_checker_works $dir
+exercise_checker_works $dir 'TODO 1: refuse'
 
 # A program that dies or hangs part-way: the checker judges only the verdicts it recorded
 # and says where it stopped. Each stand-in records what contract.c records up to there.

@@ -104,19 +104,32 @@ chapter_programs() {
     grep -v -e '^#' -e '^[[:space:]]*$' "$1/PROGRAMS" | awk '{print $1}'
 }
 
-# exercise_checker_works DIR: the chapter's checker passes the reference solution
-# and fails the starter (while the starter is as shipped: a reader at work on it
-# changes it, and then only the solution is checked).
+# exercise_checker_works DIR VERDICT: the chapter's checker passes the reference
+# solution and fails the starter, saying what is still wrong: its output must match the
+# extended regex VERDICT (e.g. 'TODO 1'). The starter is checked only while it is as
+# shipped: a reader at work on it changes it, and then only the solution is checked.
 exercise_checker_works() {
+    : "${2:?exercise_checker_works needs the verdict the starter must get}"
     checker=$1/exercises/check.sh
     "$checker" "$LAB_BUILD/$1/exercises/solutions" >"$tap_tmp/checker.out" 2>&1
     check "$1: the checker passes the reference solution" [ $? -eq 0 ] ||
         sed 's/^/#   /' "$tap_tmp/checker.out"
-    if git diff --quiet HEAD -- "$1/exercises" 2>/dev/null; then
+    # Exit status of git diff: 0 unchanged, 1 changed, anything else: git cannot tell.
+    if git ls-files --error-unmatch -- "$checker" >/dev/null 2>&1; then
+        git diff --quiet HEAD -- "$1/exercises" >/dev/null 2>&1
+        shipped=$?
+    else
+        shipped=untracked
+    fi
+    if [ "$shipped" = untracked ]; then
+        diag "$1/exercises is not tracked by git (not a git checkout?): cannot tell whether it is as shipped, so the starter is not checked"
+    elif [ "$shipped" = 1 ]; then
+        diag "$1/exercises is modified (git diff): the starter is not checked"
+    elif [ "$shipped" != 0 ]; then
+        diag "git diff failed (status $shipped): cannot tell whether $1/exercises is as shipped, so the starter is not checked"
+    else
         "$checker" "$LAB_BUILD/$1/exercises" >"$tap_tmp/checker.out" 2>&1
         check "$1: the checker fails the starter" [ $? -ne 0 ]
-        like "$(cat "$tap_tmp/checker.out")" '.' "$1: and says what is still wrong"
-    else
-        diag "$1/exercises is being worked on: the starter is not checked"
+        like "$(cat "$tap_tmp/checker.out")" "$2" "$1: and says what is still wrong (/$2/)"
     fi
 }
