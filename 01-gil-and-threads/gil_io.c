@@ -40,9 +40,9 @@ int main(int argc, char **argv)
                "I/O-bound threads under a simulated GIL: blocking calls that release the GIL\n"
                "overlap; the same calls keeping the GIL wait one after another.",
                opts);
-    if (quick && calls == DEFAULT_CALLS)
+    if (quick && !args_given(&calls))
         calls = QUICK_CALLS;
-    if (quick && wait == DEFAULT_WAIT)
+    if (quick && !args_given(&wait))
         wait = QUICK_WAIT;
 
     double sum_of_waits = (double)(threads * calls) * wait;

@@ -78,7 +78,7 @@ int main(int argc, char **argv)
                "The article's CPU loop run sequentially, in threads under a simulated GIL, in\n"
                "threads without it and in fork()ed processes: times, speedups, GIL hand-overs.",
                opts);
-    if (quick && seconds == DEFAULT_SECONDS)
+    if (quick && !args_given(&seconds))
         seconds = QUICK_SECONDS;
     double interval = interval_ms / 1e3;
     uint64_t n = iterations ? (uint64_t)iterations : burn_calibrate(seconds);

@@ -356,7 +356,7 @@ int main(int argc, char **argv)
                 which);
         return 2;
     }
-    if (quick && seconds == DEFAULT_SECONDS)
+    if (quick && !args_given(&seconds))
         seconds = QUICK_SECONDS;
     if (workers == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);

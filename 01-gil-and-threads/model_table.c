@@ -137,7 +137,7 @@ int main(int argc, char **argv)
                "The same CPU-bound and I/O-bound jobs run one after another, in threads with\n"
                "and without the GIL, and in processes: one table of measured times.",
                opts);
-    if (quick && seconds == DEFAULT_SECONDS)
+    if (quick && !args_given(&seconds))
         seconds = QUICK_SECONDS;
 
     uint64_t count = burn_calibrate(seconds);

@@ -237,10 +237,10 @@ int main(int argc, char **argv)
                "One thread holding 10,000 connections: the chapter's server in a child, a "
                "client here, each on its own loop. --quick holds 1000.",
                opts);
-    if (quick) {
-        connections = connections > 1000 ? 1000 : connections;
-        hold = hold > 0.2 ? 0.2 : hold;
-    }
+    if (quick && !args_given(&connections))
+        connections = 1000;
+    if (quick && !args_given(&hold))
+        hold = 0.2;
 
     /* Each connection is an fd in each process; a few more for the loop, stdio, the probe. */
     long needed = connections + 64, limit = fds_raise_limit();

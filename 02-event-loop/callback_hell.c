@@ -83,7 +83,7 @@ int main(int argc, char **argv)
                "Three steps chained as callbacks (callback hell): each one schedules the "
                "next, and their shared state travels in a struct.",
                opts);
-    if (quick)
+    if (quick && !args_given(&step_seconds))
         step_seconds = 0.02;
 
     printf("As the article writes it: each callback schedules the next with call_soon.\n");

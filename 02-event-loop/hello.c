@@ -91,7 +91,7 @@ int main(int argc, char **argv)
                "Hello, (wait), World on the event loop: the old style (new, run until "
                "complete, close) and the run style (loop_run, like asyncio.run).",
                opts);
-    if (quick)
+    if (quick && !args_given(&pause_seconds))
         pause_seconds = 0.05;
     old_style();
     run_style();

@@ -45,10 +45,10 @@ int main(int argc, char **argv)
                "A load client on the event loop: keep-alive connections, requests/s, latency "
                "p50 and p99. Alone, it measures the chapter's server started in a child.",
                opts);
-    if (quick) {
-        seconds = seconds > 0.5 ? 0.5 : seconds;
-        connections = connections > 10 ? 10 : connections;
-    }
+    if (quick && !args_given(&seconds))
+        seconds = 0.5;
+    if (quick && !args_given(&connections))
+        connections = 10;
     if (seconds == 0 && requests == 0)
         args_error("give --seconds or --requests: otherwise the load never ends");
     if (path[0] != '/' || strpbrk(path, " \r\n"))

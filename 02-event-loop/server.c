@@ -64,10 +64,10 @@ int main(int argc, char **argv)
                "A single-threaded HTTP/1.1 keep-alive server on the event loop, binding "
                "127.0.0.1. Alone, it serves a load client of its own for a few seconds.",
                opts);
-    if (quick) {
-        seconds = seconds > 0.5 ? 0.5 : seconds;
-        clients = clients > 10 ? 10 : clients;
-    }
+    if (quick && !args_given(&seconds))
+        seconds = 0.5;
+    if (quick && !args_given(&clients))
+        clients = 10;
     if (clients > 0 && seconds == 0)
         args_error("--clients needs --seconds above 0 (how long the load runs)");
 

@@ -108,7 +108,7 @@ int main(int argc, char **argv)
                 program_invocation_short_name, send);
         return 2;
     }
-    if (quick)
+    if (quick && !args_given(&delay))
         delay = 0.3;
 
     /* Hold the signals back until the loop handles them: a kill that comes early waits. */

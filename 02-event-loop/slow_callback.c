@@ -113,7 +113,7 @@ int main(int argc, char **argv)
                "A callback that blocks with sleep() freezes the loop; debug mode names it. "
                "The same wait with call_later does not.",
                opts);
-    if (quick)
+    if (quick && !args_given(&fetch_seconds))
         fetch_seconds = 0.15;
 
     struct phase blocking = {.name = "blocking_fetch", .fetch = blocking_fetch};

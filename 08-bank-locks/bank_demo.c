@@ -149,7 +149,7 @@ int main(int argc, char **argv)
                    "(the article's acquire(timeout=1.0)); at most %g leaves that wait %g s to "
                    "spare",
                    work, work, BANK_LOCK_TIMEOUT, MAX_WORK, BANK_LOCK_TIMEOUT - 2 * MAX_WORK);
-    if (quick && work == WORK)
+    if (quick && !args_given(&work))
         work = QUICK_WORK;
 
     struct bank *bank = bank_new(2, 0);

@@ -141,7 +141,7 @@ int main(int argc, char **argv)
                 program_invocation_short_name);
         return 2;
     }
-    if (quick && transfers == TRANSFERS)
+    if (quick && !args_given(&transfers))
         transfers = QUICK_TRANSFERS;
     hold_iterations = burn_calibrate((double)hold_ns / 1e9);
 

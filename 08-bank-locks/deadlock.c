@@ -128,13 +128,12 @@ static long balance_of(struct account *a)
     return balance;
 }
 
-/* The article's values; --quick shortens those not given explicitly. */
-static const double WORK = 0.1, QUICK_WORK = 0.1;
-static const double TIMEOUT = BANK_LOCK_TIMEOUT, QUICK_TIMEOUT = 0.3;
+/* --quick shortens the article's 1 s timeout unless --timeout is given. */
+static const double QUICK_TIMEOUT = 0.3;
 
 int main(int argc, char **argv)
 {
-    double work = WORK, timeout = TIMEOUT;
+    double work = 0.1, timeout = BANK_LOCK_TIMEOUT; /* time.sleep(0.1), acquire(timeout=1.0) */
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("work", "S", &work, 0.01, 10,
@@ -147,9 +146,7 @@ int main(int argc, char **argv)
                "A deliberate deadlock: two transfers in opposite directions lock their "
                "accounts in opposite orders. The timed lock detects it; ordered locking cures it.",
                opts);
-    if (quick && work == WORK)
-        work = QUICK_WORK;
-    if (quick && timeout == TIMEOUT)
+    if (quick && !args_given(&timeout))
         timeout = QUICK_TIMEOUT;
     if (timeout <= work) {
         fprintf(stderr,

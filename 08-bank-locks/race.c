@@ -94,7 +94,7 @@ int main(int argc, char **argv)
                "A deliberate data race: threads deposit into one account without its lock "
                "and money disappears; then the same with the lock.",
                opts);
-    if (quick && iterations == ITERATIONS)
+    if (quick && !args_given(&iterations))
         iterations = QUICK_ITERATIONS;
 
     long expected = threads * iterations;

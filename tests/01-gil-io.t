@@ -25,6 +25,11 @@ run $prog --threads 2 --calls 1 --seconds 0.3
 check "two threads, one call each: they overlap (the total is under 0.5 s)" \
     num_cmp "$(result gil_io.total.released)" "<" 0.5
 
+# --quick shrinks only what is left at its default: 0.2 s given is kept, though it is the
+# default.
+run $prog --quick --threads 2 --calls 1 --seconds 0.2
+is "$(result gil_io.sum_of_waits)" 0.4 "--quick --seconds 0.2: the calls block the 0.2 s given (2 x 0.2 s)"
+
 for bad in "--threads 0" "--threads abc" "--calls 0" "--calls -1" "--seconds -1" "--bogus"; do
     # shellcheck disable=SC2086 # split on purpose: option and value
     run $prog $bad

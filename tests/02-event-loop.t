@@ -20,6 +20,9 @@ check "the loop slept in one poll instead of spinning (few iterations)" \
     num_cmp "$(result hello.old.iterations)" '<=' 5
 LAB_LOOP_BACKEND=poll run $ch/hello --quick
 like "$out" 'polls \(poll\)' "LAB_LOOP_BACKEND=poll runs hello on the poll backend"
+run $ch/hello --quick --seconds 0.3
+check "--quick shrinks only the pause left at its default: --seconds 0.3 is kept" \
+    num_cmp "$(result hello.run.seconds)" '>=' 0.3
 
 # --- callback_hell: the three steps in order, each after its pause.
 run $ch/callback_hell --quick

@@ -39,6 +39,8 @@ is "$(result chain_tasks.steps.soon)" 3 "also with no pause (the call_soon versi
 is "$(result chain_tasks.seconds)" 0.06 "three awaits of sleep(0.02) take exactly 0.06 s (virtual clock)"
 like "$out" '任务1 \(step 1\), 0\.020 s after the start' "任务1 comes 0.02 s after the start"
 like "$out" '任务3 \(step 3\), 0\.060 s after the start' "任务3 comes 0.06 s after the start"
+LAB_VIRTUAL_CLOCK=1 run $ch/chain_tasks --quick --seconds 0.1
+is "$(result chain_tasks.seconds)" 0.3 "--quick keeps a pause given, even the default: 3 x 0.1 s"
 
 # --- coroutine_result: the value comes back as a call, through a task, and as an error.
 LAB_VIRTUAL_CLOCK=1 run $ch/coroutine_result --quick

@@ -78,6 +78,9 @@ check "the whole run ends within its bound (5 x 0.1s of work + one timeout, plus
     num_cmp "$(result bank.deadlock.seconds)" '<' "$(awk -v t="$timeout" 'BEGIN { print 0.5 + t + 5 }')"
 is "$(result bank.deadlock.total_after)" "$(result bank.deadlock.total_before)" "no money lost or made by giving up"
 sanitizer_clean "deadlock: no sanitizer report (it deadlocks, but it does not race)"
+RUN_TIMEOUT=60 run $dir/deadlock --quick --timeout 1
+is "$(result bank.deadlock.timeout)" 1 "--quick shrinks only the timeout left at its default: --timeout 1 is kept"
+check "and the naive transfers gave up after it" num_cmp "$(result bank.deadlock.gave_up_after)" '>=' 0.95
 
 # --- at scale: every strategy conserves money, for any seed --------------------------------
 for args in "--seed 1" "--seed 2" "--seed 987654321" "--seed 7 --accounts 2 --threads 8" \
