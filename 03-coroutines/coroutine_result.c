@@ -9,6 +9,7 @@
  * exception). Watch the three results arrive, and the error with its message.
  */
 #include "args.h"
+#include "check.h"
 #include "loop.h"
 #include "results.h"
 #include "say.h"
@@ -35,7 +36,7 @@ static void *computes(void *arg)
     int err = async_sleep(pause);
     if (err)
         return task_raise(err, NULL);
-    char *answer = malloc(32);
+    char *answer = xmalloc(32);
     snprintf(answer, 32, "%d squared is %d", n, n * n);
     return answer; /* the awaiter owns it now */
 }
