@@ -65,15 +65,15 @@ enum { X86_SAVED_REGS = 6, MXCSR_DEFAULT = 0x1f80, X87_CW_DEFAULT = 0x037f };
 
 /*
  * A new stack looks as if coro_context_switch() had been called from entry()'s caller:
- * the `ret` pops entry's address and lands there with %rsp = 8 (mod 16), the alignment
- * a function sees just after a `call`. Above it sits a zero "return address" where a
+ * the `popq %rcx; jmpq *%rcx` pops entry's address and jumps there with %rsp = 8 (mod 16),
+ * the alignment a function sees just after a `call`. Above it sits a zero "return address" where a
  * debugger's backtrace stops.
  */
 void coro_context_init(struct coro_context *ctx, void *stack_lo, size_t size, void (*entry)(void))
 {
     uint64_t *sp = (uint64_t *)(((uintptr_t)stack_lo + size) & ~(uintptr_t)15);
     *--sp = 0;                /* entry()'s own return address: none */
-    *--sp = (uintptr_t)entry; /* where the first switch's `ret` goes */
+    *--sp = (uintptr_t)entry; /* where the first switch's `jmp` goes */
     for (int i = 0; i < X86_SAVED_REGS; i++)
         *--sp = 0; /* rbp rbx r12 r13 r14 r15 */
     *--sp = MXCSR_DEFAULT | (uint64_t)X87_CW_DEFAULT << 32;
