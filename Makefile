@@ -7,6 +7,8 @@
 #   NN-chapter/exercises/x.c   -> $(BUILD)/NN-chapter/exercises/x             the starter
 #   NN-chapter/exercises/solutions/x.c -> .../exercises/solutions/x          the reference
 #   NN-chapter/exercises/harness.c + .h -> linked into the starter and the reference
+# Exercises are built apart from `all` (by `make exercises`, `make test` and `make
+# exercise-N`): a reader's half-done exercise must not stop the chapters from building.
 #   tests/unit/x.c             -> $(BUILD)/tests/unit/x.t    C tests, run by prove
 #   bench/x.c                  -> $(BUILD)/bench/x           bench-only programs
 
@@ -61,7 +63,7 @@ FLAGS_NOW := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 $(shell mkdir -p $(BUILD) && echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 
 .DEFAULT_GOAL := all
-.PHONY: all help test sanitize valgrind bench clean compile_commands.json unit-tests \
+.PHONY: all exercises help test sanitize valgrind bench clean compile_commands.json unit-tests \
         test-ucontext test-aarch64
 .DELETE_ON_ERROR:
 
@@ -81,8 +83,10 @@ programs_in = $(patsubst %.c,$(BUILD)/%,$(filter-out $(patsubst $(BUILD)/%.o,%.c
 
 # One chapter's rules; $(1) is its directory, e.g. 01-gil-and-threads. An exercise's
 # starter and its solution are both linked with the modules of exercises/ (the code
-# around the part the reader writes) as well as the chapter's.
+# around the part the reader writes) as well as the chapter's. exercise-N (N without its
+# leading zero) builds and checks that chapter's exercise alone.
 define chapter_rules
+$(1)_NUMBER := $(patsubst 0%,%,$(firstword $(subst -, ,$(1))))
 $(1)_MODULE_OBJS := $(call modules_in,$(1))
 $(1)_PROGRAMS := $(call programs_in,$(1))
 $(1)_EXERCISE_OBJS := $(call modules_in,$(1)/exercises)
@@ -103,7 +107,12 @@ $$($(1)_EXERCISES): $(BUILD)/%: %.c $$($(1)_EXERCISE_OBJS) $$($(1)_MODULE_OBJS) 
 	$$(say) CCLD $$@
 	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) -I$(1)/exercises $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_EXERCISE_OBJS) $$($(1)_MODULE_OBJS) $(LIBCOMMON) $$(LDLIBS)
 
-ALL_PROGRAMS += $$($(1)_PROGRAMS) $$($(1)_EXERCISES)
+.PHONY: exercise-$$($(1)_NUMBER)
+exercise-$$($(1)_NUMBER): $$($(1)_EXERCISES)
+	@scripts/check-exercise.sh $(BUILD) $$($(1)_NUMBER)
+
+ALL_PROGRAMS += $$($(1)_PROGRAMS)
+ALL_EXERCISES += $$($(1)_EXERCISES)
 endef
 $(foreach c,$(CHAPTER_DIRS),$(eval $(call chapter_rules,$(c))))
 
@@ -124,16 +133,19 @@ $(BUILD)/bench/%: bench/%.c $(LIBCOMMON) $(FLAGS_STAMP)
 
 all: $(LIBCOMMON) $(ALL_PROGRAMS) $(UNIT_TESTS) $(BENCH_PROGRAMS)
 
+exercises: $(ALL_EXERCISES)
+
 help:
 	@echo 'make chapter-N     build and run chapter N in reading order (e.g. make chapter-1)'
-	@echo 'make exercise-N    check your solution of chapter N'"'"'s exercise'
-	@echo 'make test          build everything and run the test suite (prove)'
+	@echo 'make exercise-N    build and check your solution of chapter N'"'"'s exercise'
+	@echo 'make test          build everything, exercises too, and run the test suite (prove)'
 	@echo 'make sanitize      the test suite under ASan+UBSan, then under TSan, then valgrind'
 	@echo 'make valgrind      every program'"'"'s quick run under valgrind memcheck'
 	@echo 'make test-ucontext the unit tests with coroutines on swapcontext(3) instead of assembly'
 	@echo 'make test-aarch64  the unit tests built for aarch64 and run under qemu-user'
 	@echo 'make bench         measure the articles'"'"' claims here (CHAPTERS="1 3" for some)'
-	@echo 'make all           build only'
+	@echo 'make all           build only (the chapters, tests and bench; not the exercises)'
+	@echo 'make exercises     build every exercise'"'"'s starter and reference solution'
 	@echo 'make clean         remove every build directory'
 	@echo 'make compile_commands.json   for editors and clangd (needs bear)'
 	@echo 'Variables: CC=clang, BUILD=dir, LAB_REQUIRE_ALL=1 (optional dependencies become required)'
@@ -141,10 +153,11 @@ help:
 chapter-%: all
 	@scripts/run-chapter.sh $(BUILD) $*
 
-exercise-%: all
+# A chapter without an exercise, or N written as 01: the script says what there is.
+exercise-%: exercises
 	@scripts/check-exercise.sh $(BUILD) $*
 
-test: all
+test: all exercises
 	LAB_BUILD=$(BUILD) LAB_SANITIZER=$(SAN) prove $(PROVE_FLAGS) $(BUILD)/tests/unit tests
 
 sanitize:
@@ -177,6 +190,6 @@ clean:
 
 compile_commands.json:
 	@command -v bear >/dev/null || { echo 'bear is not installed (apt-get install bear)'; exit 1; }
-	bear --output $@ -- $(MAKE) -B all
+	bear --output $@ -- $(MAKE) -B all exercises
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

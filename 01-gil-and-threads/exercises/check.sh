@@ -8,7 +8,7 @@
 set -u
 prog=$1/gil_turns
 if [ ! -x "$prog" ]; then
-    echo "no $prog: build the lab first (make)"
+    echo "no $prog: make exercise-1 builds it (it must compile without warnings)"
     exit 1
 fi
 results=$(mktemp "${TMPDIR:-/tmp}/lab-exercise.XXXXXX")
@@ -76,5 +76,5 @@ if [ $clean -ge 2 ]; then
     echo "  threads finish together, never two count at once. Well done: compare with gil.c."
     exit 0
 fi
-echo "Not yet: fix what the ✗ lines say, rebuild (make), and run make exercise-1 again."
+echo "Not yet: fix what the ✗ lines say, and run make exercise-1 again (it rebuilds)."
 exit 1

@@ -3,7 +3,7 @@
 # Usage: check.sh DIRECTORY-OF-THE-BUILT-BINARIES   (make exercise-2 passes build/...)
 dir=${1:?usage: check.sh BUILD-DIR/02-event-loop/exercises}
 if [ ! -x "$dir/timers" ]; then
-    echo "$dir/timers is not built: run make first (it must compile without warnings)"
+    echo "$dir/timers is not built: make exercise-2 builds it (it must compile without warnings)"
     exit 1
 fi
 if "$dir/timers" --check; then

@@ -4,7 +4,7 @@
 # Usage: check.sh DIRECTORY-OF-THE-BUILT-BINARIES   (make exercise-3 passes build/...)
 dir=${1:?usage: check.sh BUILD-DIR/03-coroutines/exercises}
 if [ ! -x "$dir/countdown" ]; then
-    echo "$dir/countdown is not built: run make first (it must compile without warnings)"
+    echo "$dir/countdown is not built: make exercise-3 builds it (it must compile without warnings)"
     exit 1
 fi
 expected='[0.000] A 3

@@ -7,7 +7,7 @@ dir=${1:?usage: check.sh DIR-OF-BUILT-EXERCISE}
 limit=${LAB_CHECK_TIMEOUT:-120}
 program=$dir/transfer
 if [ ! -x "$program" ]; then
-    echo "no $program: build it first (make)"
+    echo "no $program: make exercise-8 builds it (it must compile without warnings)"
     exit 1
 fi
 
