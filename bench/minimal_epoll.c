@@ -24,7 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Byte for byte what the lab's server answers to GET / (02-event-loop/httpd.c). */
+/* Byte for byte what the lab's server answers to GET / (02-event-loop/httpd_answer.c). */
 static const char RESPONSE[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                                "Content-Length: 14\r\nConnection: keep-alive\r\n\r\n"
                                "Hello, World!\n";

@@ -95,10 +95,12 @@ void loop_call_soon_threadsafe_named(struct loop *loop, const char *name, loop_c
             die("loop_call_soon_threadsafe: out of memory");
     }
     loop->threadsafe[loop->nthreadsafe++] = (struct threadsafe_call){fn, arg, name};
-    CHECK_PT(pthread_mutex_unlock(&loop->threadsafe_lock));
-    /* One byte per wake-up, not per call: the loop clears the flag before it looks. */
+    /* One byte per wake-up, not per call: the loop clears the flag before it looks. Done
+     * before the unlock: once the loop can take this call, it may run it, finish its work
+     * and close, so after the unlock the loop's memory is no longer ours to touch. */
     if (!atomic_exchange(&loop->wake_pending, true))
         wake(loop->wake_write);
+    CHECK_PT(pthread_mutex_unlock(&loop->threadsafe_lock));
 }
 
 /* The loop's reader on its own pipe: drain it, then schedule what was left for it. */

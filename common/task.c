@@ -6,11 +6,13 @@
  * until it must wait for a future, adds a done callback that will step it again, and
  * yields back into step(), which returns to the loop. asyncio's Task.__step and
  * __wakeup do the same with a generator instead of a stack.
+ *
+ * asyncio.run, which runs main as a task and deals with what it leaves behind, is in
+ * task_run.c; task_private.h holds what the two files share.
  */
-#include "task.h"
+#include "task_private.h"
 
 #include "check.h"
-#include "clock.h"
 #include "coro.h"
 #include "future.h"
 #include "loop.h"
@@ -23,26 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct task {
-    struct future future; /* first: a task is a future (future_new_extended) */
-    struct coro *coro;    /* NULL once the body has returned and step() has freed it */
-    bool returned;        /* the body has returned: the coroutine is finished */
-    task_fn *fn;
-    void *arg;
-    unsigned id;
-    char name[32];
-    struct future *waiting_on; /* the future its current suspension waits for */
-    bool must_cancel;          /* a cancel for its next suspension to deliver */
-    bool outcome_taken;        /* an await_task has had the outcome */
-    bool released;             /* its creator has let go */
-    int raised;                /* task_raise's code */
-    char *raised_message;
-    bool traced;          /* created while tracing was on */
-    char waiting_for[40]; /* for the trace: "sleep 0.1 s", "await fetch" */
-    double slice_start;
-    struct task *older, *newer; /* every task of this thread not yet freed */
-};
 
 static _Thread_local struct task *current;
 static _Thread_local struct task *oldest, *newest;
@@ -175,7 +157,7 @@ static void destroy_task(struct future *f)
     free(t->raised_message);
 }
 
-static struct task *new_task(struct loop *loop, const char *name, task_fn *fn, void *arg)
+struct task *task_new(struct loop *loop, const char *name, task_fn *fn, void *arg)
 {
     struct task *t = (struct task *)future_new_extended(loop, sizeof *t, destroy_task);
     t->older = newest;
@@ -214,7 +196,7 @@ struct task *create_task(const char *name, task_fn *fn, void *arg)
         errno = ESRCH; /* asyncio: RuntimeError: no running event loop */
         return NULL;
     }
-    return new_task(loop, name, fn, arg);
+    return task_new(loop, name, fn, arg);
 }
 
 void task_release(struct task *t)
@@ -368,105 +350,7 @@ size_t all_tasks(struct task **out, size_t cap)
     return n;
 }
 
-/* ---- asyncio.run ---- */
-
-static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void report(const char *fmt, ...)
+struct task *task_oldest(void)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    flockfile(stderr);
-    fprintf(stderr, "[%6.3fs] [async_run] ", since_start());
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    funlockfile(stderr);
-    va_end(ap);
-}
-
-struct countdown {
-    struct future *all_done;
-    size_t left;
-};
-
-static void one_less(struct future *f, void *arg)
-{
-    (void)f;
-    struct countdown *c = arg;
-    if (--c->left == 0)
-        future_set_result(c->all_done, NULL);
-}
-
-/* What asyncio.run does after main: cancel every task still running, and wait for them. */
-static void cancel_leftovers(struct loop *loop)
-{
-    size_t n;
-    while ((n = all_tasks(NULL, 0)) > 0) {
-        struct task **left = xcalloc(n, sizeof *left);
-        all_tasks(left, n);
-        char names[256] = "";
-        for (size_t i = 0; i < n; i++) {
-            size_t same = 0, first = i; /* name each name once, with how many share it */
-            for (size_t j = 0; j < n; j++)
-                if (strcmp(left[j]->name, left[i]->name) == 0 && same++ == 0)
-                    first = j;
-            if (first != i)
-                continue;
-            char times[24] = "";
-            if (same > 1)
-                snprintf(times, sizeof times, " x%zu", same);
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%s", i ? ", " : "",
-                     left[i]->name, times);
-        }
-        report("%zu task%s still running: %s; cancelling", n, n == 1 ? "" : "s", names);
-        struct countdown c = {future_new(loop), n};
-        for (size_t i = 0; i < n; i++) {
-            future_ref(&left[i]->future);
-            future_add_done_callback(&left[i]->future, one_less, &c);
-            task_cancel(left[i]);
-        }
-        while (loop_run_until_complete(loop, c.all_done) != 0)
-            ; /* stopped from inside (a signal handler, say): the tasks still need their turn */
-        for (size_t i = 0; i < n; i++)
-            future_unref(&left[i]->future);
-        future_unref(c.all_done);
-        free(left);
-    }
-}
-
-int async_run_on(struct loop *loop, task_fn *main, void *arg, void **result)
-{
-    if (loop_get_running())
-        return -EBUSY; /* asyncio: run() cannot be called from a running event loop */
-    struct task *t = new_task(loop, "main", main, arg);
-    if (!t)
-        return -errno;
-    loop_run_until_complete(loop, &t->future);
-    cancel_leftovers(loop); /* main too, if a loop_stop() ended the run before it */
-    t->outcome_taken = true;
-    int rc = future_result(&t->future, result);
-    if (rc < 0 && rc != -ECANCELED)
-        report("main ended with an error: %s (%s)", task_error_message(t), strerror(-rc));
-    task_release(t);
-    const char *timeline = getenv("LAB_TIMELINE");
-    if (timeline && strcmp(timeline, "1") == 0)
-        trace_timeline_print(stdout, 60);
-    return rc;
-}
-
-int async_run(task_fn *main, void *arg, void **result)
-{
-    if (loop_get_running())
-        return -EBUSY;
-    struct loop *loop = loop_new();
-    int rc = async_run_on(loop, main, arg, result);
-    /* A task nobody released is a leak: say which, then let it go so the loop can close. */
-    for (struct task *t = oldest, *next; t; t = next) {
-        next = t->newer;
-        if (future_loop(&t->future) == loop && !t->released) {
-            report("task '%s' was never released (task_release): a leak", t->name);
-            task_release(t);
-        }
-    }
-    loop_close(loop);
-    return rc;
+    return oldest;
 }

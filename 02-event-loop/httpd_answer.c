@@ -1,0 +1,111 @@
+/*
+ * httpd_answer.c — answering: the complete requests a connection has read, parsed by
+ * common/http.h one after the other (pipelining), each answered into the server's one
+ * output buffer. GET / costs a copy: its bytes are formatted once, at start. See
+ * httpd_private.h for how the server's files fit together.
+ */
+#include "httpd_answer.h"
+#include "httpd_private.h"
+
+#include "fds.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char HELLO[] = "Hello, World!\n";
+
+void httpd_answer_prepare(struct httpd *s)
+{
+    for (int keep = 0; keep <= 1; keep++)
+        s->hello_len[keep] = http_format_response(s->hello[keep], RESPONSE_MAX, 200, "text/plain",
+                                                  HELLO, sizeof HELLO - 1, keep);
+}
+
+static long rss_kib(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static size_t answer_stats(struct httpd *s, bool keep_alive, char *out)
+{
+    char body[256];
+    int n = snprintf(body, sizeof body,
+                     "{\"open\":%ld,\"peak\":%ld,\"accepted\":%llu,\"requests\":%llu,"
+                     "\"errors\":%llu,\"timeouts\":%llu,\"fds\":%d,\"rss_kib\":%ld}\n",
+                     s->stats.open, s->stats.peak_open, (unsigned long long)s->stats.accepted,
+                     (unsigned long long)s->stats.requests, (unsigned long long)s->stats.errors,
+                     (unsigned long long)s->stats.timeouts, fds_open_count(), rss_kib());
+    return http_format_response(out, RESPONSE_MAX, 200, "application/json", body, (size_t)n,
+                                keep_alive);
+}
+
+size_t httpd_answer_error(struct conn *c, int status, char *out)
+{
+    char body[64];
+    int n = snprintf(body, sizeof body, "%d %s\n", status, http_reason(status));
+    c->srv->stats.requests++;
+    c->srv->stats.errors++;
+    c->closing = true;
+    return http_format_response(out, RESPONSE_MAX, status, "text/plain", body, (size_t)n, false);
+}
+
+static size_t answer(struct conn *c, const struct http_request *req, char *out)
+{
+    struct httpd *s = c->srv;
+    bool keep = req->keep_alive, get = http_method_is(req, "GET");
+    if (!keep)
+        c->closing = true;
+    s->stats.requests++;
+    if (get && http_target_is(req, "/")) {
+        memcpy(out, s->hello[keep], s->hello_len[keep]);
+        return s->hello_len[keep];
+    }
+    if (http_method_is(req, "HEAD") && http_target_is(req, "/"))
+        return http_format_head(out, RESPONSE_MAX, 200, "text/plain", sizeof HELLO - 1, keep, NULL);
+    if (get && http_target_is(req, "/stats"))
+        return answer_stats(s, keep, out);
+    s->stats.errors++;
+    if (http_target_is(req, "/") || http_target_is(req, "/stats")) {
+        static const char body[] = "405 Method Not Allowed\n";
+        size_t n = http_format_head(out, RESPONSE_MAX, 405, "text/plain", sizeof body - 1, keep,
+                                    "Allow: GET, HEAD\r\n");
+        memcpy(out + n, body, sizeof body - 1);
+        return n + sizeof body - 1;
+    }
+    static const char body[] = "404 Not Found\n";
+    return http_format_response(out, RESPONSE_MAX, 404, "text/plain", body, sizeof body - 1, keep);
+}
+
+size_t httpd_answer_requests(struct conn *c, const char *buf, size_t len, size_t *used, bool *full)
+{
+    struct httpd *s = c->srv;
+    size_t out_len = 0;
+    *used = 0;
+    *full = false;
+    while (!c->closing) {
+        if (OUT_BATCH - out_len < RESPONSE_MAX) {
+            *full = true;
+            break;
+        }
+        struct http_request req;
+        long n = http_parse_request(&c->parser, buf + *used, len - *used, s->opt.request_max, &req);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            out_len += httpd_answer_error(c, (int)-n, s->out_buf + out_len);
+            break;
+        }
+        out_len += answer(c, &req, s->out_buf + out_len);
+        *used += (size_t)n;
+        http_parser_init(&c->parser);
+    }
+    return out_len;
+}

@@ -1,0 +1,120 @@
+/*
+ * task_run.c — asyncio.run: a loop, main run on it as a task until it ends, then what
+ * main left behind: the tasks still running, cancelled and waited for, and the tasks
+ * nobody released, reported and let go, so the loop can close clean. See task.h for the
+ * laws and task_private.h for how this file and task.c fit together.
+ */
+#include "task_private.h"
+
+#include "check.h"
+#include "clock.h"
+#include "future.h"
+#include "loop.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    flockfile(stderr);
+    fprintf(stderr, "[%6.3fs] [async_run] ", since_start());
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    funlockfile(stderr);
+    va_end(ap);
+}
+
+struct countdown {
+    struct future *all_done;
+    size_t left;
+};
+
+static void one_less(struct future *f, void *arg)
+{
+    (void)f;
+    struct countdown *c = arg;
+    if (--c->left == 0)
+        future_set_result(c->all_done, NULL);
+}
+
+/* What asyncio.run does after main: cancel every task still running, and wait for them. */
+static void cancel_leftovers(struct loop *loop)
+{
+    size_t n;
+    while ((n = all_tasks(NULL, 0)) > 0) {
+        struct task **left = xcalloc(n, sizeof *left);
+        all_tasks(left, n);
+        char names[256] = "";
+        for (size_t i = 0; i < n; i++) {
+            size_t same = 0, first = i; /* name each name once, with how many share it */
+            for (size_t j = 0; j < n; j++)
+                if (strcmp(left[j]->name, left[i]->name) == 0 && same++ == 0)
+                    first = j;
+            if (first != i)
+                continue;
+            char times[24] = "";
+            if (same > 1)
+                snprintf(times, sizeof times, " x%zu", same);
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%s", i ? ", " : "",
+                     left[i]->name, times);
+        }
+        report("%zu task%s still running: %s; cancelling", n, n == 1 ? "" : "s", names);
+        struct countdown c = {future_new(loop), n};
+        for (size_t i = 0; i < n; i++) {
+            future_ref(&left[i]->future);
+            future_add_done_callback(&left[i]->future, one_less, &c);
+            task_cancel(left[i]);
+        }
+        while (loop_run_until_complete(loop, c.all_done) != 0)
+            ; /* stopped from inside (a signal handler, say): the tasks still need their turn */
+        for (size_t i = 0; i < n; i++)
+            future_unref(&left[i]->future);
+        future_unref(c.all_done);
+        free(left);
+    }
+}
+
+int async_run_on(struct loop *loop, task_fn *main, void *arg, void **result)
+{
+    if (loop_get_running())
+        return -EBUSY; /* asyncio: run() cannot be called from a running event loop */
+    struct task *t = task_new(loop, "main", main, arg);
+    if (!t)
+        return -errno;
+    loop_run_until_complete(loop, &t->future);
+    cancel_leftovers(loop); /* main too, if a loop_stop() ended the run before it */
+    t->outcome_taken = true;
+    int rc = future_result(&t->future, result);
+    if (rc < 0 && rc != -ECANCELED)
+        report("main ended with an error: %s (%s)", task_error_message(t), strerror(-rc));
+    task_release(t);
+    const char *timeline = getenv("LAB_TIMELINE");
+    if (timeline && strcmp(timeline, "1") == 0)
+        trace_timeline_print(stdout, 60);
+    return rc;
+}
+
+int async_run(task_fn *main, void *arg, void **result)
+{
+    if (loop_get_running())
+        return -EBUSY;
+    struct loop *loop = loop_new();
+    int rc = async_run_on(loop, main, arg, result);
+    /* A task nobody released is a leak: say which, then let it go so the loop can close. */
+    for (struct task *t = task_oldest(), *next; t; t = next) {
+        next = t->newer;
+        if (future_loop(&t->future) == loop && !t->released) {
+            report("task '%s' was never released (task_release): a leak", t->name);
+            task_release(t);
+        }
+    }
+    loop_close(loop);
+    return rc;
+}
