@@ -327,12 +327,23 @@ void loop_external_end(struct loop *loop)
     loop_check_thread(loop, "loop_external_end");
     if (loop->external == 0)
         die("loop_external_end: no external work was begun");
-    loop->external--;
+    if (--loop->external == 0 && loop->stop_when_no_external)
+        loop_stop(loop);
 }
 
 unsigned loop_external_count(const struct loop *loop)
 {
     return loop->external;
+}
+
+int loop_run_until_external_done(struct loop *loop)
+{
+    if (loop->external == 0)
+        return 0;
+    loop->stop_when_no_external = true;
+    loop_run_forever(loop);
+    loop->stop_when_no_external = false;
+    return loop->external == 0 ? 0 : -EINTR;
 }
 
 /* ---- errors, debug mode, counters ---- */

@@ -39,9 +39,9 @@
  * Lifetimes: loop_new() returns a loop the caller owns; loop_close() frees it. Only the
  * loop's thread may use it, except for loop_call_soon_threadsafe(), which other threads
  * may call until loop_close() begins (stop them first; loop_close dies while external work
- * it was told of is outstanding). Watched fds stay yours: remove
- * the reader and writer before closing the fd. Every future of the loop (future.h) must
- * be released before loop_close(), which checks.
+ * it was told of is outstanding: loop_run_until_external_done waits for it). Watched fds
+ * stay yours: remove the reader and writer before closing the fd. Every future of the
+ * loop (future.h) must be released before loop_close(), which checks.
  *
  * Debug mode (loop_set_debug, or LAB_LOOP_DEBUG=1 in the environment): every callback
  * slower than the threshold (100 ms, or LAB_SLOW_CALLBACK_MS) is reported on stderr by
@@ -183,6 +183,14 @@ void loop_external_begin(struct loop *loop);
 void loop_external_end(struct loop *loop);
 /* How many are outstanding. */
 unsigned loop_external_count(const struct loop *loop);
+
+/*
+ * Run the loop until no external work is outstanding, so that every job handed out has
+ * delivered its outcome and nothing will call into the loop any more (what asyncio.run
+ * does at the end with shutdown_default_executor). Returns 0 at once if none is, or
+ * -EINTR if loop_stop() ended the run first. Dies if the loop is already running.
+ */
+int loop_run_until_external_done(struct loop *loop);
 
 /* ---- file descriptors ---- */
 

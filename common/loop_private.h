@@ -90,6 +90,7 @@ struct loop {
     bool virtual_clock;
     uint64_t virtual_now;
     unsigned external; /* work running in other threads or processes (loop_external_begin) */
+    bool stop_when_no_external; /* loop_run_until_external_done is running the loop */
     uint64_t last_poll_ns;
     unsigned callbacks_since_poll;
 

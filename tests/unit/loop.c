@@ -506,6 +506,35 @@ static void test_external_work(void)
        backend, timer_at, real);
 }
 
+/* loop_run_until_external_done: runs exactly until the last job is back, no longer. */
+static void test_run_until_external_done(void)
+{
+    struct loop *loop = new_virtual_loop();
+    uint64_t before = loop_get_stats(loop).iterations;
+    is_long(loop_run_until_external_done(loop), 0,
+            "%s: run_until_external_done with nothing outstanding: 0 at once", backend);
+    ok(loop_get_stats(loop).iterations == before, "%s: ... without running the loop", backend);
+
+    trace[0] = 0;
+    struct elsewhere e = {loop, true, -1};
+    loop_external_begin(loop);
+    pthread_t t;
+    pthread_create(&t, NULL, worker_thread, &e);
+    struct loop_handle timer = loop_call_later(loop, 10.0, note_and_stop, "timer ");
+    int rc = loop_run_until_external_done(loop);
+    pthread_join(t, NULL);
+    is_str(trace, "worker ", "%s: it returns once the job is back, before a later timer", backend);
+    ok(rc == 0 && loop_external_count(loop) == 0, "%s: 0, and nothing outstanding", backend);
+    loop_cancel(loop, timer);
+
+    loop_external_begin(loop);
+    loop_call_soon(loop, stop, NULL);
+    is_long(loop_run_until_external_done(loop), -EINTR,
+            "%s: ended by loop_stop first: -EINTR, the job still outstanding", backend);
+    loop_external_end(loop);
+    loop_close(loop);
+}
+
 /* ---- futures and run_until_complete ---- */
 
 static void resolve(struct loop *loop, void *arg)
@@ -601,6 +630,7 @@ static void run_laws(const char *name)
     test_signal_during_wait();
     test_threadsafe();
     test_external_work();
+    test_run_until_external_done();
     test_run_until_complete();
     test_close();
 }
