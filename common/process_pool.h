@@ -53,7 +53,8 @@
  *   A queued job can be cancelled: it never runs. A running job is not stopped (asyncio
  *   does not stop it either): its future ends cancelled at once, so its awaiting task
  *   goes on at once (nothing of the task's is in the worker: the input was a copy), and
- *   the worker's reply is read and thrown away when it comes.
+ *   the worker's reply is read and thrown away when it comes (async_run waits for it
+ *   before it closes the loop, even when main has already returned).
  *   While a job is out, the loop knows it (loop_external_begin): its virtual clock waits.
  *   process_pool_shutdown() waits for every job submitted (shutdown(wait=True)), closes
  *   the sockets so the workers exit, and reaps every worker: no zombie is left.

@@ -50,6 +50,10 @@
  *   page with a message naming the task.
  * - async_run() runs main as a task until it ends, reports the tasks still running then,
  *   cancels them and waits for them, and reports the tasks nobody released.
+ * - async_run() returns only once every job handed to another thread or process (a thread
+ *   or process pool's, loop_external_begin) has come back, even one whose awaiting task
+ *   was cancelled and went on without it: it runs the loop until then, as asyncio.run
+ *   waits for its default executor. So nothing calls into the loop once it is closed.
  */
 #ifndef LAB_TASK_H
 #define LAB_TASK_H

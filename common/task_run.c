@@ -1,7 +1,8 @@
 /*
  * task_run.c — asyncio.run: a loop, main run on it as a task until it ends, then what
- * main left behind: the tasks still running, cancelled and waited for, and the tasks
- * nobody released, reported and let go, so the loop can close clean. See task.h for the
+ * main left behind: the tasks still running, cancelled and waited for, the jobs still out
+ * in other threads or processes, waited for, and the tasks nobody released, reported and
+ * let go, so the loop can close clean. See task.h for the
  * laws and task_private.h for how this file and task.c fit together.
  */
 #include "task_private.h"
@@ -89,7 +90,13 @@ int async_run_on(struct loop *loop, task_fn *main, void *arg, void **result)
     if (!t)
         return -errno;
     loop_run_until_complete(loop, &t->future);
-    cancel_leftovers(loop); /* main too, if a loop_stop() ended the run before it */
+    /* The tasks left (main too, if a loop_stop() ended the run before it), then the jobs
+     * handed to other threads or processes: a task cancelled while it awaited one went on
+     * without it, but its outcome will still call into the loop. asyncio.run waits for its
+     * executor the same way. A job's callback may start a task: then round again. */
+    do
+        cancel_leftovers(loop);
+    while (loop_run_until_external_done(loop) != 0 || all_tasks(NULL, 0) > 0);
     t->outcome_taken = true;
     int rc = future_result(&t->future, result);
     if (rc < 0 && rc != -ECANCELED)

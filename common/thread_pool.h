@@ -37,7 +37,8 @@
  *   first error while the other jobs still run), keep `arg` off the task's stack.
  *   thread_pool_shutdown() lets the threads finish every job submitted, joins them and
  *   frees the pool (shutdown(wait=True)). The jobs' futures are completed by the loop the
- *   next time it runs: run it before closing it (loop_close dies otherwise).
+ *   next time it runs: run it before closing it (loop_close dies otherwise). async_run
+ *   does so itself: it returns only once every job submitted from its loop is back.
  *
  * Starting threads makes fork() unsafe from then on (process_pool.h says why): create
  * process pools before thread pools.

@@ -312,6 +312,43 @@ static void *cancel_running(void *arg)
     return NULL;
 }
 
+/* ---- async_run waits for the jobs a cancelled task left behind ---- */
+
+static void *awaits_and_notes(void *arg)
+{
+    int rc = await_future(arg, NULL);
+    note("awaiter=%d@%.2f ", rc, now());
+    return NULL;
+}
+
+/* main cancels the task awaiting a running job, leaves a queued job unawaited and returns:
+ * async_run must not close the loop while the worker will still answer. */
+static void *cancel_and_return(void *arg)
+{
+    (void)arg;
+    struct future *running = submit(nap, NULL, 0);
+    struct future *queued = submit(nap, NULL, 0);
+    struct task *awaiter = create_task("awaiter", awaits_and_notes, running);
+    async_sleep(0.01);
+    task_cancel(awaiter);
+    task_release(awaiter);
+    future_unref(running);
+    future_unref(queued);
+    note("main-returns@%.2f ", now());
+    return NULL;
+}
+
+/* asyncio.run's own path: async_run makes the loop (virtual, from the environment) and
+ * closes it. */
+static int run_and_close(task_fn *main)
+{
+    trace[0] = '\0';
+    setenv("LAB_VIRTUAL_CLOCK", "1", 1);
+    int rc = async_run(main, NULL, NULL);
+    unsetenv("LAB_VIRTUAL_CLOCK");
+    return rc;
+}
+
 /* ---- one loop at a time ---- */
 
 static struct future *in_flight;
@@ -393,12 +430,13 @@ static void *after_sigint(void *arg)
 
 static struct future *unawaited[3];
 
-static void *submit_and_leave(void *arg)
+/* Not a task under async_run, which would wait for the jobs itself: the loop stops at once. */
+static void submit_and_stop(struct loop *loop, void *arg)
 {
     (void)arg;
     for (int i = 0; i < 3; i++)
         unawaited[i] = submit(square, &(int64_t){i + 2}, sizeof(int64_t));
-    return NULL;
+    loop_stop(loop);
 }
 
 static void test_shutdown_finishes_jobs(void)
@@ -406,7 +444,8 @@ static void test_shutdown_finishes_jobs(void)
     pool = process_pool_new(1);
     struct loop *loop = loop_new();
     loop_set_virtual_clock(loop, true);
-    async_run_on(loop, submit_and_leave, NULL, NULL);
+    loop_call_soon(loop, submit_and_stop, NULL);
+    loop_run_forever(loop);
     is_long(process_pool_shutdown(pool), 0, "shutdown with three jobs submitted and not awaited");
     int right = 0;
     for (int i = 0; i < 3; i++) {
@@ -508,6 +547,10 @@ int main(void)
     is_str(trace, "awaiter=-125 at-once=1 job-cancelled=1 next=0 r=9",
            "a running job's awaiter is cancelled at once; the worker finishes, its reply is "
            "dropped, and it takes the next job");
+    is_long(run_and_close(cancel_and_return), 0,
+            "main returning right after cancelling a job's awaiter: async_run returns 0");
+    is_str(trace, "main-returns@0.01 awaiter=-125@0.01 ",
+           "the awaiter went on at once; async_run then waited for both jobs before closing");
     is_long(process_pool_shutdown(pool), 0, "shutdown after cancellations: all clean");
 
     test_shutdown_finishes_jobs();

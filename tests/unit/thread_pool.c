@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -278,6 +279,56 @@ static void *cancel_running(void *arg)
     return NULL;
 }
 
+/* ---- async_run waits for the jobs main left behind ---- */
+
+static atomic_int slept_count;
+
+static void *sleep_50ms_counted(void *arg)
+{
+    sleep_sec(0.05);
+    atomic_fetch_add(&slept_count, 1);
+    return arg;
+}
+
+static void *awaits_and_notes(void *arg)
+{
+    int rc = await_future(arg, NULL);
+    note("awaiter=%d ", rc);
+    return NULL;
+}
+
+/* main cancels the task awaiting one job, leaves another (queued behind it, on the pool's
+ * one thread) unawaited, and returns. */
+static void *cancel_and_return(void *arg)
+{
+    (void)arg;
+    struct future *awaited = run_in_thread_pool(pool, sleep_50ms_counted, NULL);
+    struct future *left = run_in_thread_pool(pool, sleep_50ms_counted, NULL);
+    struct task *awaiter = create_task("awaiter", awaits_and_notes, awaited);
+    async_sleep(0.001);
+    task_cancel(awaiter);
+    task_release(awaiter);
+    future_unref(awaited);
+    future_unref(left);
+    note("main-returns ");
+    return NULL;
+}
+
+/* asyncio.run's own path: async_run makes the loop (virtual, from the environment) and
+ * closes it; the pool is shut down only after it has returned. */
+static int run_and_close(task_fn *main, int threads)
+{
+    trace[0] = '\0';
+    atomic_init(&slept_count, 0);
+    pool = thread_pool_new(threads);
+    setenv("LAB_VIRTUAL_CLOCK", "1", 1);
+    int rc = async_run(main, NULL, NULL);
+    unsetenv("LAB_VIRTUAL_CLOCK");
+    note("finished-before-return=%d", atomic_load(&slept_count));
+    thread_pool_shutdown(pool);
+    return rc;
+}
+
 /* ---- shutdown finishes what was submitted; the loop completes the futures ---- */
 
 static atomic_int ran_count;
@@ -290,12 +341,13 @@ static void *count_run(void *arg)
 
 static struct future *unawaited[3];
 
-static void *submit_and_leave(void *arg)
+/* Not a task under async_run, which would wait for the jobs itself: the loop stops at once. */
+static void submit_and_stop(struct loop *loop, void *arg)
 {
     (void)arg;
     for (int i = 0; i < 3; i++)
         unawaited[i] = run_in_thread_pool(pool, count_run, &unawaited[i]);
-    return NULL;
+    loop_stop(loop);
 }
 
 static void test_shutdown(void)
@@ -304,7 +356,8 @@ static void test_shutdown(void)
     pool = thread_pool_new(1);
     struct loop *loop = loop_new();
     loop_set_virtual_clock(loop, true);
-    async_run_on(loop, submit_and_leave, NULL, NULL);
+    loop_call_soon(loop, submit_and_stop, NULL);
+    loop_run_forever(loop);
     thread_pool_shutdown(pool);
     is_long(atomic_load(&ran_count), 3, "shutdown ran every job submitted before it joined");
     loop_run_until_complete(loop, unawaited[2]);
@@ -345,6 +398,12 @@ int main(void)
            "await=-125 result-kept=0 released",
            "a running job refuses the cancel; its cancelled awaiter gets -ECANCELED only once "
            "the job is done, and the result stays in the future");
+
+    is_long(run_and_close(cancel_and_return, 1), 0,
+            "main returning right after cancelling a job's awaiter: async_run returns 0");
+    is_str(trace, "main-returns awaiter=-125 finished-before-return=2",
+           "the awaiter got -ECANCELED once its job was done, and async_run waited for the "
+           "unawaited job too before closing the loop");
 
     test_shutdown();
 
