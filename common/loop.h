@@ -212,6 +212,10 @@ int loop_add_writer_named(struct loop *loop, int fd, const char *name, loop_call
 bool loop_remove_reader(struct loop *loop, int fd);
 bool loop_remove_writer(struct loop *loop, int fd);
 
+/* True if `fd` has a reader (writer): for a caller that must not replace someone else's. */
+bool loop_has_reader(const struct loop *loop, int fd);
+bool loop_has_writer(const struct loop *loop, int fd);
+
 /* ---- signals ---- */
 
 /*

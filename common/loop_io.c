@@ -82,6 +82,16 @@ bool loop_remove_writer(struct loop *loop, int fd)
     return set_watch(loop, fd, LOOP_WRITABLE, NULL, NULL, NULL) == 0;
 }
 
+bool loop_has_reader(const struct loop *loop, int fd)
+{
+    return fd >= 0 && fd < loop->fds_cap && loop->fds[fd].reader != 0;
+}
+
+bool loop_has_writer(const struct loop *loop, int fd)
+{
+    return fd >= 0 && fd < loop->fds_cap && loop->fds[fd].writer != 0;
+}
+
 static void queue(struct loop *loop, uint64_t id)
 {
     struct slot *s = loop_slot(loop, id);

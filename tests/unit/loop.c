@@ -237,6 +237,22 @@ static void test_fds(void)
 
     is_long(loop_add_reader(loop, p[0], read_one_byte, &l), -EBADF,
             "%s: watching a closed fd is -EBADF", backend);
+
+    if (pipe(p))
+        return;
+    bool before = loop_has_reader(loop, p[0]);
+    loop_add_reader(loop, p[0], read_one_byte, &l);
+    loop_add_writer(loop, p[1], read_one_byte, &l);
+    bool during = loop_has_reader(loop, p[0]) && loop_has_writer(loop, p[1]) &&
+                  !loop_has_writer(loop, p[0]) && !loop_has_reader(loop, p[1]);
+    loop_remove_reader(loop, p[0]);
+    loop_remove_writer(loop, p[1]);
+    ok(!before && during && !loop_has_reader(loop, p[0]) && !loop_has_writer(loop, p[1]),
+       "%s: loop_has_reader/writer: true only while that direction is watched", backend);
+    ok(!loop_has_reader(loop, -1) && !loop_has_writer(loop, 1 << 20),
+       "%s: and false for an fd never seen", backend);
+    close(p[0]);
+    close(p[1]);
     if (strcmp(backend, "epoll") == 0) {
         FILE *file = tmpfile();
         is_long(loop_add_reader(loop, fileno(file), read_one_byte, &l), -EPERM,
