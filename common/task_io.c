@@ -23,6 +23,9 @@ static int wait_fd(int fd, bool writable)
     if (!t)
         return -EPERM;
     struct loop *loop = future_loop(task_future(t));
+    /* Adding a second reader would replace the first, whose task would never wake. */
+    if (writable ? loop_has_writer(loop, fd) : loop_has_reader(loop, fd))
+        return -EBUSY;
     struct future *ready = future_new(loop);
     future_set_name(ready, writable ? "fd writable" : "fd readable");
     int rc = writable ? loop_add_writer(loop, fd, fd_ready, ready)

@@ -10,8 +10,15 @@
  *
  * Like every suspension point (task.h), each returns a negative errno-style code on
  * failure, -ECANCELED when the task is cancelled while it waits, and -EPERM outside a
- * task. One task at a time may wait on an fd in each direction: the loop keeps one
- * reader and one writer per fd.
+ * task.
+ *
+ * The law of one waiter: one task at a time may wait on an fd in each direction, since
+ * the loop keeps one reader and one writer per fd. A second wait for the same fd and
+ * direction (by another task, or while anything else watches it) returns -EBUSY at
+ * once, and the first waiter still wakes: it is never silently replaced, which would be
+ * a lost wake-up. asyncio raises the same way when two coroutines read one stream
+ * ("read() called while another coroutine is already waiting"). Waiting for reading
+ * while another task waits for writing is fine.
  */
 #ifndef LAB_TASK_IO_H
 #define LAB_TASK_IO_H
@@ -20,7 +27,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-/* Suspend the task until `fd` is readable (writable): 0, or a negative code. */
+/* Suspend the task until `fd` is readable (writable): 0, or a negative code (-EBUSY: the
+ * fd already has a reader (writer), see the law above). */
 int wait_readable(int fd);
 int wait_writable(int fd);
 

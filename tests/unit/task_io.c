@@ -134,6 +134,49 @@ static void *cancel_reader(void *arg)
     return NULL;
 }
 
+/* ---- one waiter per fd and direction ---- */
+
+struct one_fd {
+    int fds[2]; /* a socket pair: fds[0] is waited on */
+    int first, second, other_direction;
+};
+
+static void *first_reader(void *arg)
+{
+    struct one_fd *s = arg;
+    s->first = wait_readable(s->fds[0]);
+    note("first=%d ", s->first);
+    return NULL;
+}
+
+static void *second_reader(void *arg)
+{
+    struct one_fd *s = arg;
+    s->second = wait_readable(s->fds[0]);
+    note("second=%d ", s->second);
+    return NULL;
+}
+
+static void *two_readers(void *arg)
+{
+    struct one_fd *s = arg;
+    struct task *first = create_task("first", first_reader, s);
+    async_sleep(0.01); /* the first task waits now */
+    struct task *second = create_task("second", second_reader, s);
+    s->other_direction = wait_writable(s->fds[0]);
+    async_sleep(0.01);
+    (void)!write(s->fds[1], "x", 1);
+    for (int i = 0; i < 100 && !task_done(first); i++) /* 1 s at most, then give up on it */
+        async_sleep(0.01);
+    if (!task_done(first))
+        task_cancel(first);
+    await_task(first, NULL);
+    await_task(second, NULL);
+    task_release(first);
+    task_release(second);
+    return NULL;
+}
+
 int main(void)
 {
     int before = fds_open_count();
@@ -157,6 +200,17 @@ int main(void)
     ok(!p.reader_left, "and its reader is gone from the loop");
     close(p.fds[0]);
     close(p.fds[1]);
+
+    struct one_fd one = {.first = 1, .second = 1, .other_direction = 1};
+    CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, one.fds));
+    trace[0] = '\0';
+    async_run(two_readers, &one, NULL);
+    is_str(trace, "second=-16 first=0 ",
+           "a second task waiting to read the same fd gets -EBUSY at once, and the first "
+           "still wakes when data comes");
+    is_long(one.other_direction, 0, "waiting to write it meanwhile is fine");
+    close(one.fds[0]);
+    close(one.fds[1]);
 
     is_long(wait_readable(0), -EPERM, "waiting outside a task: -EPERM");
     is_long(fds_open_count(), before, "no fd left open");
