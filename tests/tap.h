@@ -20,6 +20,12 @@ bool is_long(long got, long want, const char *fmt, ...) __attribute__((format(pr
 bool is_str(const char *got, const char *want, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * A check that cannot be made where the test runs: "ok N - name # skip why", which prove
+ * counts and reports as skipped. `why` names what stands in the way.
+ */
+void skip(const char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A comment line ("# ...") for the reader of a failing test. */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
