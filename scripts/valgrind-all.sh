@@ -1,9 +1,10 @@
 #!/bin/sh
-# Run every chapter program's quick mode under valgrind memcheck: no invalid access,
-# no uninitialised read, no definite leak, no fd left open at exit.
+# Run every chapter program's quick mode, then every unit test, under valgrind memcheck:
+# no invalid access, no uninitialised read, no definite leak, no fd left open at exit, and
+# a unit test's checks must all pass (its TAP output is kept beside its log).
 # Usage: scripts/valgrind-all.sh BUILD-DIR
 #
-# Each process writes its own log (PROG.log.PID). Memory errors count in every process:
+# Each process writes its own log (NAME.log.PID). Memory errors count in every process:
 # a fork()ed child with an error exits 99, and the programs check how their children
 # ended. Open descriptors count in the program's own process only: a worker killed on
 # purpose (a pool's terminate()) dies with its pipes open, and that is no leak.
@@ -20,25 +21,37 @@ leaves_fd_open() {
          END { exit !open }' "$1"
 }
 
+# memcheck NAME OUTPUT COMMAND...: run COMMAND under valgrind, its stdout to OUTPUT.
+memcheck() {
+    name=$1 out=$2
+    shift 2
+    log=$build/valgrind/$name.log
+    mkdir -p "${log%/*}"
+    rm -f "$log".*
+    LAB_QUICK=1 valgrind --quiet --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite --track-fds=yes --log-file="$log.%p" \
+        "$@" >"$out" 2>&1 </dev/null &
+    pid=$!
+    status=0
+    wait $pid || status=$?
+    if [ $status -eq 0 ] && ! leaves_fd_open "$log.$pid"; then
+        echo "ok    $name"
+    else
+        echo "FAIL  $name (exit $status; see $log.$pid and the children's $log.*)"
+        failed=1
+    fi
+}
+
 for list in [0-9][0-9]-*/PROGRAMS; do
     [ -f "$list" ] || continue
     dir=${list%/PROGRAMS}
     for prog in $(grep -v -e '^#' -e '^[[:space:]]*$' "$list" | awk '{print $1}'); do
-        log=$build/valgrind/$dir/$prog.log
-        mkdir -p "${log%/*}"
-        rm -f "$log".*
-        LAB_QUICK=1 valgrind --quiet --error-exitcode=99 --leak-check=full \
-            --errors-for-leak-kinds=definite --track-fds=yes --log-file="$log.%p" \
-            "$build/$dir/$prog" --quick >/dev/null 2>&1 </dev/null &
-        pid=$!
-        status=0
-        wait $pid || status=$?
-        if [ $status -eq 0 ] && ! leaves_fd_open "$log.$pid"; then
-            echo "ok    $dir/$prog"
-        else
-            echo "FAIL  $dir/$prog (exit $status; see $log.$pid and the children's $log.*)"
-            failed=1
-        fi
+        memcheck "$dir/$prog" /dev/null "$build/$dir/$prog" --quick
     done
+done
+
+for test in "$build"/tests/unit/*.t; do
+    name=tests/unit/$(basename "$test" .t)
+    memcheck "$name" "$build/valgrind/$name.tap" "$test"
 done
 exit $failed

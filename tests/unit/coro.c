@@ -25,6 +25,14 @@
 #endif
 #endif
 
+/* Two checks ask of the machine what valgrind's emulated CPU does not do as the real one. */
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND RUNNING_ON_VALGRIND
+#else
+#define UNDER_VALGRIND 0
+#endif
+
 static void ping(void *arg)
 {
     note("%s", (const char *)arg);
@@ -214,8 +222,12 @@ int main(void)
     ok(fegetround() == FE_TONEAREST && one / three == third_nearest,
        "a coroutine's rounding mode stays with it when it yields (x87 and SSE / FPCR)");
     coro_resume(c);
-    ok(inside.mode == FE_UPWARD && inside.third > third_nearest,
-       "and is still there when it is resumed");
+    if (UNDER_VALGRIND)
+        skip("valgrind keeps the mode but rounds its arithmetic to nearest whatever it is",
+             "and is still there when it is resumed");
+    else
+        ok(inside.mode == FE_UPWARD && inside.third > third_nearest,
+           "and is still there when it is resumed");
     coro_destroy(c);
 
     size_t asked = 1024 * 1024;
@@ -243,7 +255,11 @@ int main(void)
 
     errno = 0;
     c = coro_create("huge", ping, "", (size_t)1 << 60);
-    ok(c == NULL && errno == ENOMEM, "a stack bigger than the address space: NULL, ENOMEM");
+    if (UNDER_VALGRIND)
+        skip("valgrind's mmap refuses 2^60 bytes with EINVAL, not the kernel's ENOMEM",
+             "a stack bigger than the address space: NULL, ENOMEM");
+    else
+        ok(c == NULL && errno == ENOMEM, "a stack bigger than the address space: NULL, ENOMEM");
 
     coro_set_stack(0, false);
     c = coro_create("unguarded", who_am_i, NULL, 0);
