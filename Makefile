@@ -140,7 +140,7 @@ help:
 	@echo 'make exercise-N    build and check your solution of chapter N'"'"'s exercise'
 	@echo 'make test          build everything, exercises too, and run the test suite (prove)'
 	@echo 'make sanitize      the test suite under ASan+UBSan, then under TSan, then valgrind'
-	@echo 'make valgrind      every program'"'"'s quick run under valgrind memcheck'
+	@echo 'make valgrind      every program'"'"'s quick run and every unit test under valgrind memcheck'
 	@echo 'make test-ucontext the unit tests with coroutines on swapcontext(3) instead of assembly'
 	@echo 'make test-aarch64  the unit tests built for aarch64 and run under qemu-user'
 	@echo 'make bench         measure the articles'"'"' claims here (CHAPTERS="1 3" for some)'
