@@ -8,14 +8,30 @@
 #include <string.h>
 #include <unistd.h>
 
+static pid_t main_pid;
+
+/* Runs before main(), so a fork()ed child can tell it is not the program's own process. */
+__attribute__((constructor)) static void remember_main_pid(void)
+{
+    main_pid = getpid();
+}
+
 static noreturn void vdie(int err, const char *fmt, va_list ap)
 {
-    fflush(stdout); /* what the program printed so far comes before the error */
+    /* What the process printed so far comes before the error: a child's stdout holds only
+     * its own text, since xfork empties every buffer before it forks. */
+    fflush(stdout);
     fprintf(stderr, "%s: ", program_invocation_short_name);
     vfprintf(stderr, fmt, ap);
     if (err)
         fprintf(stderr, ": %s", strerror(err));
     fputc('\n', stderr);
+    if (getpid() != main_pid) {
+        /* A fork()ed child: exit() would run the parent's exit handlers (the trace writer)
+         * and flush the child's copies of the parent's other stdio buffers a second time. */
+        fflush(stderr);
+        _exit(1);
+    }
     exit(1);
 }
 

@@ -15,7 +15,11 @@
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
-/* Print "program: message" on stderr and exit with status 1. */
+/*
+ * Print "program: message" on stderr and exit with status 1; in a fork()ed child, with
+ * _exit(1), so the child runs none of the parent's exit handlers and writes none of the
+ * parent's buffered output.
+ */
 noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The same, with ": strerror(err)" appended. */

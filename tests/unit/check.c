@@ -37,6 +37,55 @@ static void call_check_pt(void) { CHECK_PT(EINVAL); }
 static void call_check_sys(void) { CHECK_SYS(close(-1)); }
 static void call_check_sys_ok(void) { CHECK_SYS(0); }
 
+/* ---- die in a fork()ed child ends the child alone ---- */
+
+static int exit_marker = -1; /* where the exit handler writes, while a test watches */
+
+static void exit_handler(void)
+{
+    if (exit_marker >= 0)
+        (void)!write(exit_marker, "exit handler ran", 16);
+}
+
+/*
+ * A child dies while the parent has text in a file's buffer and an exit handler that
+ * writes to a pipe; the child's stderr goes down the same pipe. Returns what reached the
+ * pipe (the message, and the handler's words if it ran) and the file.
+ */
+static void child_dies(char *file_text, size_t file_size, char *pipe_text, size_t pipe_size)
+{
+    int fds[2];
+    CHECK_SYS(pipe(fds));
+    exit_marker = fds[1];
+    char path[] = "/tmp/lab-check-XXXXXX";
+    FILE *parent_file = fdopen(mkstemp(path), "w+");
+    fprintf(parent_file, "parent;");
+    fflush(stdout);
+    pid_t pid = fork(); /* not xfork: the parent's text must still be in the buffer */
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDERR_FILENO);
+        die("child gives up");
+    }
+    close(fds[1]);
+    exit_marker = -1;
+    int status;
+    waitpid(pid, &status, 0);
+    size_t got = 0;
+    for (ssize_t n; (n = read(fds[0], pipe_text + got, pipe_size - 1 - got)) > 0;)
+        got += (size_t)n;
+    pipe_text[got] = '\0';
+    close(fds[0]);
+    fflush(parent_file);
+    rewind(parent_file);
+    if (!fgets(file_text, (int)file_size, parent_file))
+        file_text[0] = '\0';
+    fclose(parent_file);
+    unlink(path);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+        snprintf(file_text, file_size, "child status %d", status);
+}
+
 int main(void)
 {
     char msg[512];
@@ -79,5 +128,12 @@ int main(void)
     is_str(text, "before-fork;", "xfork flushes stdio first (no duplicated output)");
     fclose(f);
     unlink(path);
+
+    atexit(exit_handler);
+    child_dies(text, sizeof text, msg, sizeof msg);
+    is_str(msg, "check.t: child gives up\n",
+           "die in a fork()ed child says why, and runs none of the parent's exit handlers");
+    is_str(text, "parent;",
+           "nor write the parent's buffered text: it reaches the file once, from the parent");
     return done_testing();
 }
