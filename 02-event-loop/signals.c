@@ -6,7 +6,8 @@
  * The signal handler itself only sets a flag and writes a byte to the loop's self-pipe
  * (common/loop_wakeup.c); graceful_shutdown runs later as an ordinary callback, where
  * anything is allowed. Watch: the workers stop mid-stride, the cleanup is printed, exit 0.
- * The default run sends itself SIGTERM from a child process, as `kill -TERM` would.
+ * The default run sends itself SIGTERM from a child process, as `kill -TERM` would; a
+ * Ctrl-C before that ends the run the same way, and the cleanup stops the child first.
  */
 #include "args.h"
 #include "check.h"
@@ -70,10 +71,15 @@ static void graceful_shutdown(struct loop *loop, void *arg)
 }
 
 /* The child plays the operator: wait, then kill -TERM (or -INT) the parent. */
-static pid_t send_later(int signo, double delay)
+static pid_t send_later(int signo, double delay, const sigset_t *mask)
 {
     pid_t parent = getpid(), child = xfork();
     if (child == 0) {
+        /* An ordinary process again: a Ctrl-C at the terminal, or the parent's SIGTERM
+         * once its loop has stopped, ends it instead of waiting in its blocked mask. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        sigprocmask(SIG_SETMASK, mask, NULL);
         sleep_sec(delay);
         say_as("kill", "kill -%s %d", sigabbrev_np(signo), (int)parent);
         kill(parent, signo);
@@ -112,12 +118,12 @@ int main(int argc, char **argv)
         delay = 0.3;
 
     /* Hold the signals back until the loop handles them: a kill that comes early waits. */
-    sigset_t held;
+    sigset_t held, before;
     sigemptyset(&held);
     sigaddset(&held, SIGINT);
     sigaddset(&held, SIGTERM);
-    sigprocmask(SIG_BLOCK, &held, NULL);
-    pid_t sender = signo ? send_later(signo, delay) : 0;
+    sigprocmask(SIG_BLOCK, &held, &before);
+    pid_t sender = signo ? send_later(signo, delay, &before) : 0;
 
     struct loop *loop = loop_new();
     struct app app = {.loop_thread = pthread_self()};
@@ -140,11 +146,15 @@ int main(int argc, char **argv)
     loop_run_forever(loop);
 
     say("cleanup: loop stopped with %d workers cancelled", app.cancelled);
+    /* Stopped by another signal (a Ctrl-C), the sender would still send its own later, to
+     * a process without handlers by then: stop it first, while the handlers are ours. */
+    if (sender) {
+        kill(sender, SIGTERM);
+        CHECK_SYS(waitpid(sender, NULL, 0));
+    }
     loop_remove_signal_handler(loop, SIGINT);
     loop_remove_signal_handler(loop, SIGTERM);
     loop_close(loop);
-    if (sender)
-        CHECK_SYS(waitpid(sender, NULL, 0));
     say("cleanup: signal handlers restored, %s, loop closed; exit 0",
         sender ? "the sender reaped" : "no sender to reap");
     result_record("signals.signal", app.signal_received, "signo");

@@ -100,6 +100,30 @@ for sig in INT TERM; do
     like "$(cat "$log")" 'cleanup: signal handlers restored, no sender to reap, loop closed' \
         "kill -$sig from outside: the cleanup ran"
 done
+# The same during the default run, before its own sender (a child) has sent SIGTERM: the
+# program must stop the sender and end at once, not be killed by it later. The sender
+# waits 30 s, so even a slow machine signals from outside first.
+for sig in INT TERM; do
+    log=$tap_tmp/signals-first-$sig.out
+    results=$tap_tmp/results
+    : >"$results"
+    LAB_RESULTS=$results "$LAB_BUILD/$ch/signals" --seconds 30 >"$log" 2>&1 </dev/null &
+    pid=$!
+    wait_for_line "$log" 'will send SIGTERM'
+    started=$(date +%s)
+    kill -$sig $pid
+    wait_for_exit $pid
+    kill -KILL $pid 2>/dev/null # only if it hung
+    wait $pid
+    rc=$?
+    took=$(($(date +%s) - started))
+    is "$rc" 0 "default run, kill -$sig from outside before the sender's: exit 0"
+    check "at once (${took} s), not when the sender would have sent (30 s)" num_cmp "$took" "<" 20
+    like "$(cat "$log")" "收到终止信号 SIG$sig" "the outside SIG$sig reached graceful_shutdown"
+    unlike "$(cat "$log")" '\[kill\]' "the sender was stopped before it sent anything"
+    like "$(cat "$log")" 'cleanup: signal handlers restored, the sender reaped, loop closed' \
+        "and reaped: the cleanup ran"
+done
 
 # --- the exercise: the checker passes the reference heap and fails the starter's list.
 exercise_checker_works $ch 'FAIL - timers fire earliest deadline first'
