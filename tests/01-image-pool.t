@@ -26,7 +26,11 @@ like "$out" 'children left: none' "and the program says so"
 is "$(printf '%s\n' "$out" | grep -c 'exited 0')" "$(worker_pids | wc -l)" "every worker exits on its own when the queue is empty"
 check "no worker is alive after the program" no_worker_alive
 
-run $prog --batch timeout --seconds 0.3
+# Each image takes S seconds; the timeout (and the Ctrl-C below) comes at 1.5 S, so the
+# first round must be done within S / 2 of its own end: 1 s images leave half a second for
+# a slow machine to start the workers. The second round cannot be done by then whatever
+# the machine: it cannot start before 1 s, nor take less than 1 s.
+run $prog --batch timeout --seconds 1
 is "$rc" 0 "the timeout batch exits 0"
 is "$(result pool.timed_out.timeout)" 1 "the batch timed out"
 check "the first round of images finished before the timeout" num_cmp "$(result pool.done.timeout)" ">=" 1
@@ -36,7 +40,7 @@ is "$(result pool.by_sigterm.timeout)" "$(worker_pids | wc -l)" "terminate() end
 is "$(result pool.children_left.timeout)" 0 "no child is left after terminate()"
 check "no worker is alive after the program" no_worker_alive
 
-run $prog --batch interrupt --seconds 0.3
+run $prog --batch interrupt --seconds 1
 is "$rc" 0 "the Ctrl-C batch exits 0"
 is "$(result pool.interrupted.interrupt)" 1 "the batch was interrupted"
 is "$(result pool.timed_out.interrupt)" 0 "by Ctrl-C, not by the timeout"
