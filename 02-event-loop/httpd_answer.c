@@ -8,10 +8,10 @@
 #include "httpd_private.h"
 
 #include "fds.h"
+#include "proc.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char HELLO[] = "Hello, World!\n";
 
@@ -22,18 +22,6 @@ void httpd_answer_prepare(struct httpd *s)
                                                   HELLO, sizeof HELLO - 1, keep);
 }
 
-static long rss_kib(void)
-{
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 static size_t answer_stats(struct httpd *s, bool keep_alive, char *out)
 {
     char body[256];
@@ -42,7 +30,8 @@ static size_t answer_stats(struct httpd *s, bool keep_alive, char *out)
                      "\"errors\":%llu,\"timeouts\":%llu,\"fds\":%d,\"rss_kib\":%ld}\n",
                      s->stats.open, s->stats.peak_open, (unsigned long long)s->stats.accepted,
                      (unsigned long long)s->stats.requests, (unsigned long long)s->stats.errors,
-                     (unsigned long long)s->stats.timeouts, fds_open_count(), rss_kib());
+                     (unsigned long long)s->stats.timeouts, fds_open_count(),
+                     proc_self_rss_bytes() / 1024);
     return http_format_response(out, RESPONSE_MAX, 200, "application/json", body, (size_t)n,
                                 keep_alive);
 }

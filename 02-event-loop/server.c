@@ -16,6 +16,7 @@
 #include "httpd.h"
 #include "loadgen.h"
 #include "loop.h"
+#include "proc.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,19 +28,6 @@ static void stop_loop(struct loop *loop, void *arg)
 {
     (void)arg;
     loop_stop(loop);
-}
-
-/* What the kernel allows as a backlog (net.core.somaxconn): listen() silently clamps to it. */
-static long somaxconn(void)
-{
-    long v = 0;
-    FILE *f = fopen("/proc/sys/net/core/somaxconn", "r");
-    if (f) {
-        if (fscanf(f, "%ld", &v) != 1)
-            v = 0;
-        fclose(f);
-    }
-    return v;
 }
 
 int main(int argc, char **argv)
@@ -81,7 +69,8 @@ int main(int argc, char **argv)
 
     int listen_fd = httpd_listen(port, backlog);
     port = httpd_port(listen_fd);
-    long limit = somaxconn();
+    /* What the kernel allows as a backlog: listen() silently clamps to it. */
+    long limit = proc_read_long("/proc/sys/net/core/somaxconn", 0);
     printf("listening on 127.0.0.1:%ld, backlog %ld", port, backlog);
     if (limit > 0 && backlog > limit)
         printf(" (the kernel clamps it to %ld: net.core.somaxconn)", limit);

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "coro.h"
 #include "loop.h"
+#include "proc.h"
 #include "results.h"
 #include "table.h"
 #include "task.h"
@@ -30,12 +31,10 @@ static const double FOREVER = 3600; /* the sleepers' sleep: they are measured, t
 
 static long resident_bytes(void)
 {
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (!f || fscanf(f, "%ld %ld", &pages, &resident) != 2)
+    long rss = proc_self_rss_bytes();
+    if (rss < 0)
         die("cannot read /proc/self/statm");
-    fclose(f);
-    return resident * sysconf(_SC_PAGESIZE);
+    return rss;
 }
 
 /* KernelStack in /proc/meminfo, in bytes: every thread has one, outside any RSS. */
@@ -200,18 +199,6 @@ static struct measured in_child(measurer *measure, long n)
     return m;
 }
 
-static long max_map_count(void)
-{
-    long count = 65530;
-    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
-    if (f) {
-        if (fscanf(f, "%ld", &count) != 1)
-            count = 65530;
-        fclose(f);
-    }
-    return count;
-}
-
 int main(int argc, char **argv)
 {
     long tasks = 100000, threads = 10000;
@@ -231,12 +218,13 @@ int main(int argc, char **argv)
     if (quick && !args_given(&threads))
         threads = 200;
     /* A guard page splits a stack's mapping in two, and Linux caps the maps per process. */
-    if (2 * tasks + 1000 > max_map_count()) {
+    long max_maps = proc_read_long("/proc/sys/vm/max_map_count", 65530);
+    if (2 * tasks + 1000 > max_maps) {
         coro_set_stack(0, false);
         printf("Stacks without guard pages: %ld guarded stacks need %ld memory maps, more than\n"
                "vm.max_map_count (%ld). A guard page costs a map, not memory, so the figures\n"
                "below are the same either way.\n\n",
-               tasks, 2 * tasks, max_map_count());
+               tasks, 2 * tasks, max_maps);
     }
     printf("Measuring %ld stackless sleepers, %ld stackful, %ld threads...\n\n", tasks, tasks,
            threads);
