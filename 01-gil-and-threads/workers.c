@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "clock.h"
+#include "full_io.h"
 #include "future.h"
 #include "gather.h"
 #include "process_pool.h"
@@ -83,39 +84,15 @@ struct report {
     uint64_t value, done_ns;
 };
 
-static void write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1)
-            die_errno(errno, "write");
-        p += n;
-        len -= (size_t)n;
-    }
-}
-
 /* Read one report; false at end of file (every child has closed its end). */
 static bool read_report(int fd, struct report *r)
 {
-    char *p = (char *)r;
-    size_t got = 0;
-    while (got < sizeof *r) {
-        ssize_t n = read(fd, p + got, sizeof *r - got);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1)
-            die_errno(errno, "read");
-        if (n == 0) {
-            if (got != 0)
-                die("a worker process sent half a report");
-            return false;
-        }
-        got += (size_t)n;
-    }
-    return true;
+    ssize_t got = read_all(fd, r, sizeof *r);
+    if (got == -1)
+        die_errno(errno, "read");
+    if (got != 0 && got != (ssize_t)sizeof *r)
+        die("a worker process sent half a report");
+    return got != 0;
 }
 
 /*
@@ -144,7 +121,8 @@ static void run_processes(struct worker *ws, int n)
             r.index = i;
             r.value = ws[i].value;
             r.done_ns = ws[i].done_ns;
-            write_all(fds[1], &r, sizeof r);
+            if (!write_all(fds[1], &r, sizeof r))
+                die_errno(errno, "write");
             CHECK_SYS(close(fds[1]));
             _exit(0); /* not exit(): the parent's stdio buffers and atexit work are not ours */
         }

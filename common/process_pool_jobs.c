@@ -11,6 +11,7 @@
 #include "process_pool_private.h"
 
 #include "check.h"
+#include "full_io.h"
 #include "future.h"
 #include "loop.h"
 
@@ -155,8 +156,7 @@ static void start_job(struct worker *w, struct process_job_future *job)
     struct request req = {job->fn, job->len};
     /* Blocking sends: an idle worker is waiting in recv(), so they take as long as the
      * copy does, and a big input is copied straight into the worker. */
-    if (!process_pool_send_all(w->fd, &req, sizeof req) ||
-        !process_pool_send_all(w->fd, job->input, job->len)) {
+    if (!write_all(w->fd, &req, sizeof req) || !write_all(w->fd, job->input, job->len)) {
         push_front(w->pool, job);
         worker_died(w);
         return;

@@ -60,8 +60,6 @@ struct process_pool {
 };
 
 /* process_pool_worker.c */
-/* Send exactly `len` bytes, blocking; false if the other end has gone. */
-bool process_pool_send_all(int fd, const void *buf, size_t len);
 /* The worker's life, in the child of a fork(): it never returns. */
 noreturn void process_pool_worker_main(int fd, int number, const sigset_t *mask);
 

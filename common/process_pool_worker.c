@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "clock.h"
+#include "full_io.h"
 #include "say.h"
 
 #include <errno.h>
@@ -18,39 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
-
-bool process_pool_send_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL); /* EPIPE, not a SIGPIPE that kills us */
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-/* Receive exactly `len` bytes, blocking; false if the other end has gone. */
-static bool recv_all(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = recv(fd, p, len, 0);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
 
 /* What the worker inherited but must not keep: the parent's signal handlers and fds. */
 static void become_worker(int fd, int number, const sigset_t *mask)
@@ -85,9 +54,10 @@ noreturn void process_pool_worker_main(int fd, int number, const sigset_t *mask)
     fd = 3;
     char *out = xmalloc(PROCESS_JOB_OUTPUT_MAX);
     struct request req;
-    while (recv_all(fd, &req, sizeof req)) {
+    /* A short read is the pool closing the socket: the end of the worker's input. */
+    while (read_all(fd, &req, sizeof req) == (ssize_t)sizeof req) {
         char *in = xmalloc(req.len ? req.len : 1);
-        if (!recv_all(fd, in, req.len)) {
+        if (read_all(fd, in, req.len) != (ssize_t)req.len) {
             free(in);
             break;
         }
@@ -103,8 +73,7 @@ noreturn void process_pool_worker_main(int fd, int number, const sigset_t *mask)
         }
         rep.result = result;
         rep.len = result >= 0 ? (size_t)result : strnlen(out, PROCESS_JOB_OUTPUT_MAX - 1);
-        if (!process_pool_send_all(fd, &rep, sizeof rep) ||
-            !process_pool_send_all(fd, out, rep.len))
+        if (!write_all(fd, &rep, sizeof rep) || !write_all(fd, out, rep.len))
             break;
     }
     free(out);
