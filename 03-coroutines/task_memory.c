@@ -40,16 +40,8 @@ static long resident_bytes(void)
 /* KernelStack in /proc/meminfo, in bytes: every thread has one, outside any RSS. */
 static long kernel_stack_bytes(void)
 {
-    char line[128];
-    long kb = -1;
-    FILE *f = fopen("/proc/meminfo", "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "KernelStack: %ld kB", &kb) == 1)
-            break;
-    fclose(f);
-    return kb * 1024;
+    long kib = proc_meminfo_kib("KernelStack");
+    return kib < 0 ? -1 : kib * 1024;
 }
 
 /* ---- stackless: a small struct and a timer on the loop ---- */

@@ -2,6 +2,7 @@
 #include "proc.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 long proc_self_rss_bytes(void)
@@ -14,6 +15,25 @@ long proc_self_rss_bytes(void)
     int got = fscanf(f, "%ld %ld", &pages, &resident);
     fclose(f);
     return got == 2 ? resident * sysconf(_SC_PAGESIZE) : -1;
+}
+
+long proc_meminfo_kib(const char *field)
+{
+    char line[128];
+    size_t len = strlen(field);
+    long kib = -1;
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f)
+        return -1;
+    /* Lines like "Slab:             121264 kB". */
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, len) == 0 && line[len] == ':') {
+            if (sscanf(line + len + 1, "%ld", &kib) != 1)
+                kib = -1;
+            break;
+        }
+    fclose(f);
+    return kib;
 }
 
 long proc_read_long(const char *path, long fallback)

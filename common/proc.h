@@ -16,6 +16,13 @@
 long proc_self_rss_bytes(void);
 
 /*
+ * A line of /proc/meminfo, such as "Slab:" (the kernel's own objects: sockets, files,
+ * inodes...) or "KernelStack:", in KiB (the field's name without its colon); -1 if it
+ * cannot be read. System-wide: whatever else runs on the machine moves it too.
+ */
+long proc_meminfo_kib(const char *field);
+
+/*
  * The number at the start of a one-number /proc file, such as
  * /proc/sys/net/core/somaxconn; `fallback` if the file cannot be read or holds none.
  */

@@ -24,6 +24,11 @@ int main(void)
        (touched - reserved) / 1024);
     free(block);
 
+    long total = proc_meminfo_kib("MemTotal"), slab = proc_meminfo_kib("Slab");
+    ok(total > 0 && slab > 0 && slab < total, "/proc/meminfo: Slab %ld KiB of MemTotal %ld KiB",
+       slab, total);
+    is_long(proc_meminfo_kib("Mem"), -1, "a prefix of a field is not the field: -1");
+
     long pid_max = proc_read_long("/proc/sys/kernel/pid_max", -1);
     ok(pid_max >= 300, "proc_read_long reads a kernel setting (pid_max %ld)", pid_max);
     is_long(proc_read_long("/proc/no/such/file", 42), 42, "a file that is not there: the fallback");
