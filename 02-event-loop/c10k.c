@@ -8,9 +8,13 @@
  * connection, the probe), holds them all, asks each one last request with "Connection:
  * close", and checks that the server, having closed them all, is back to the fds it
  * started with. (The side that closes first keeps the connection in TIME_WAIT for a
- * minute: letting the server do it leaves the client's local ports free at once.) Watch the memory per
- * connection: a few hundred bytes in the server, because an idle connection is only a
- * socket in the kernel and a small struct in the loop — no thread, no stack.
+ * minute: letting the server do it leaves the client's local ports free at once.)
+ * Watch the memory per connection, in two parts. The server's own: a few hundred bytes,
+ * a small struct in the loop — no thread, no stack. The kernel's: about 5 KiB per socket
+ * (its socket, file and epoll entry, counted in /proc/meminfo's Slab), and the socket
+ * buffers on top, which stay empty while a connection is idle (/proc/net/sockstat's TCP
+ * mem). Those two are system-wide, so other programs blur them; both ends of every
+ * connection are on this machine, so they are divided by two sockets per connection.
  * Both processes need more fds than the usual soft limit of 1024: each raises it.
  */
 #include "args.h"
@@ -20,6 +24,7 @@
 #include "fds.h"
 #include "httpd.h"
 #include "loop.h"
+#include "proc.h"
 #include "results.h"
 #include "say.h"
 #include "table.h"
@@ -38,6 +43,11 @@ struct server_view { /* what GET /stats said */
     long open, fds, rss_kib;
 };
 
+struct kernel_view {       /* the kernel's memory, system-wide */
+    long slab_kib;         /* its objects: sockets, files, epoll entries... */
+    long tcp_buffer_pages; /* what TCP sockets hold in their buffers */
+};
+
 struct c10k {
     struct loop *loop;
     int port;
@@ -47,10 +57,34 @@ struct c10k {
     struct client **conns, *probe;
     long opened, waiting, answered, answered_again, failed;
     struct server_view base, full, end;
+    struct kernel_view kernel_base, kernel_full;
     double start, opened_at;
     char get[128], last[128], stats[128];
     size_t get_len, last_len, stats_len;
 };
+
+/* The pages TCP sockets hold in their buffers, system-wide: /proc/net/sockstat's "TCP:"
+ * line ends with "mem N"; -1 if it cannot be read. */
+static long tcp_buffer_pages(void)
+{
+    char line[256];
+    long pages = -1;
+    FILE *f = fopen("/proc/net/sockstat", "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        const char *mem = strstr(line, " mem ");
+        if (strncmp(line, "TCP:", 4) == 0 && mem && sscanf(mem, " mem %ld", &pages) != 1)
+            pages = -1;
+    }
+    fclose(f);
+    return pages;
+}
+
+static struct kernel_view kernel_now(void)
+{
+    return (struct kernel_view){proc_meminfo_kib("Slab"), tcp_buffer_pages()};
+}
 
 static void on_answer(struct client *c, int status, const char *body, size_t len, void *arg);
 static void on_stats(struct client *c, int status, const char *body, size_t len, void *arg);
@@ -156,6 +190,7 @@ static void on_stats(struct client *c, int status, const char *body, size_t len,
     switch (t->phase) {
     case BASELINE:
         t->base = v;
+        t->kernel_base = kernel_now();
         t->phase = OPENING;
         say("the server holds %ld connection (this probe), %ld fds, %ld KiB resident", v.open,
             v.fds, v.rss_kib);
@@ -166,6 +201,7 @@ static void on_stats(struct client *c, int status, const char *body, size_t len,
         break;
     case COUNTING:
         t->full = v;
+        t->kernel_full = kernel_now();
         say("client: %ld connections open at once, all answered, in %.2f s", t->answered,
             t->opened_at - t->start);
         say("server: %ld connections open (%ld + this probe), %ld fds, %ld KiB resident", v.open,
@@ -196,20 +232,39 @@ static void give_up(struct loop *loop, void *arg)
     loop_stop(loop);
 }
 
+/* Kernel bytes per socket between two views: both ends of each connection are sockets here. */
+static double kernel_per_socket(long before, long during, double unit, long held)
+{
+    return before >= 0 && during >= 0 && held > 0 ? (double)(during - before) * unit / (2.0 * held)
+                                                  : -1;
+}
+
 static void report(const struct c10k *t, long wanted)
 {
     long held = t->full.open - 1 < t->answered ? t->full.open - 1 : t->answered;
     double per_conn = held > 0 ? (double)(t->full.rss_kib - t->base.rss_kib) * 1024 / held : 0;
+    double slab = kernel_per_socket(t->kernel_base.slab_kib, t->kernel_full.slab_kib, 1024, held);
+    double buffers =
+        kernel_per_socket(t->kernel_base.tcp_buffer_pages, t->kernel_full.tcp_buffer_pages,
+                          (double)sysconf(_SC_PAGESIZE), held);
     struct table *tab = table_new("c10k|value");
     table_row(tab, "connections asked for|%ld", wanted);
     table_row(tab, "open at once, client's count|%ld", t->answered);
     table_row(tab, "open at once, server's count|%ld", t->full.open - 1);
     table_row(tab, "answered again after the hold|%ld", t->answered_again);
     table_row(tab, "seconds to open them|%.2f", t->opened_at - t->start);
-    table_row(tab, "server memory per connection|%.0f bytes", per_conn);
+    table_row(tab, "server's own memory per connection|%.0f bytes", per_conn);
+    table_row(tab, "kernel objects per socket (Slab)*|%.0f bytes", slab);
+    table_row(tab, "kernel socket buffers per socket*|%.0f bytes", buffers);
     table_row(tab, "server fds leaked|%ld", t->end.fds - t->base.fds);
     table_print(tab);
     table_free(tab);
+    printf("\n* System-wide (/proc/meminfo's Slab, /proc/net/sockstat's TCP mem), before the\n"
+           "  connections and while they are held, over 2 sockets per connection (client and\n"
+           "  server both run here): other programs blur them. So an idle connection costs the\n"
+           "  server about %.1f KiB in all: %.0f bytes of its own and one socket in the kernel.\n"
+           "  The buffers grow only while data waits in them.\n",
+           (per_conn + slab + (buffers > 0 ? buffers : 0)) / 1024, per_conn);
     fflush(stdout);
     result_record("c10k.connections", (double)held, "count");
     result_record("c10k.client_connections", (double)t->answered, "count");
@@ -217,6 +272,8 @@ static void report(const struct c10k *t, long wanted)
     result_record("c10k.answered_again", (double)t->answered_again, "count");
     result_record("c10k.open_seconds", t->opened_at - t->start, "s");
     result_record("c10k.server_bytes_per_conn", per_conn, "bytes");
+    result_record("c10k.kernel_bytes_per_socket", slab, "bytes");
+    result_record("c10k.kernel_buffer_bytes_per_socket", buffers, "bytes");
     result_record("c10k.server_fds_leaked", (double)(t->end.fds - t->base.fds), "count");
 }
 
