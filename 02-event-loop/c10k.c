@@ -15,7 +15,9 @@
  * buffers on top, which stay empty while a connection is idle (/proc/net/sockstat's TCP
  * mem). Those two are system-wide, so other programs blur them; both ends of every
  * connection are on this machine, so they are divided by two sockets per connection.
- * Both processes need more fds than the usual soft limit of 1024: each raises it.
+ * Both processes need more fds than the usual soft limit of 1024: each raises it to the
+ * hard limit; where that is lower than 10,000 and a few, the default run holds fewer and
+ * says so.
  */
 #include "args.h"
 #include "check.h"
@@ -248,7 +250,7 @@ static void report(const struct c10k *t, long wanted)
         kernel_per_socket(t->kernel_base.tcp_buffer_pages, t->kernel_full.tcp_buffer_pages,
                           (double)sysconf(_SC_PAGESIZE), held);
     struct table *tab = table_new("c10k|value");
-    table_row(tab, "connections asked for|%ld", wanted);
+    table_row(tab, "connections to hold|%ld", wanted);
     table_row(tab, "open at once, client's count|%ld", t->answered);
     table_row(tab, "open at once, server's count|%ld", t->full.open - 1);
     table_row(tab, "answered again after the hold|%ld", t->answered_again);
@@ -299,8 +301,17 @@ int main(int argc, char **argv)
     if (quick && !args_given(&hold))
         hold = 0.2;
 
-    /* Each connection is an fd in each process; a few more for the loop, stdio, the probe. */
-    long needed = connections + 64, limit = fds_raise_limit();
+    /* Each connection is an fd in each process; a few more for the loop, stdio, the probe.
+     * A default run holds what the limit allows; a number asked for is held, or refused. */
+    const long spare_fds = 64;
+    long limit = fds_raise_limit();
+    if (limit < connections + spare_fds && !args_given(&connections) && limit - spare_fds >= 1) {
+        say("the fd limit here is %ld, too low for %ld connections: holding %ld instead (for "
+            "all of them raise the hard limit: ulimit -Hn as root, or LimitNOFILE=)",
+            limit, connections, limit - spare_fds);
+        connections = limit - spare_fds;
+    }
+    long needed = connections + spare_fds;
     if (limit < needed)
         die("needs %ld fds but the limit is %ld (the hard limit: raise it with ulimit -Hn as "
             "root, or LimitNOFILE=), or ask for fewer with --connections",
