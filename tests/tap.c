@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+
 static int tests_run, tests_failed;
 
 static bool report(bool passed, const char *fmt, va_list ap)
@@ -60,6 +64,15 @@ void skip(const char *why, const char *fmt, ...)
     printf(" # skip %s\n", why);
     fflush(stdout);
     va_end(ap);
+}
+
+bool under_valgrind(void)
+{
+#ifdef RUNNING_ON_VALGRIND
+    return RUNNING_ON_VALGRIND;
+#else
+    return false; /* without valgrind's header, this build cannot be run under valgrind */
+#endif
 }
 
 void diag(const char *fmt, ...)

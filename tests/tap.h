@@ -26,6 +26,9 @@ bool is_str(const char *got, const char *want, const char *fmt, ...)
  */
 void skip(const char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* True when the test runs under valgrind, whose emulated machine differs in a few ways. */
+bool under_valgrind(void);
+
 /* A comment line ("# ...") for the reader of a failing test. */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

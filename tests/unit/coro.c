@@ -25,14 +25,6 @@
 #endif
 #endif
 
-/* Two checks ask of the machine what valgrind's emulated CPU does not do as the real one. */
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define UNDER_VALGRIND RUNNING_ON_VALGRIND
-#else
-#define UNDER_VALGRIND 0
-#endif
-
 static void ping(void *arg)
 {
     note("%s", (const char *)arg);
@@ -222,7 +214,7 @@ int main(void)
     ok(fegetround() == FE_TONEAREST && one / three == third_nearest,
        "a coroutine's rounding mode stays with it when it yields (x87 and SSE / FPCR)");
     coro_resume(c);
-    if (UNDER_VALGRIND)
+    if (under_valgrind()) /* its emulated CPU does not do this as the real one does */
         skip("valgrind keeps the mode but rounds its arithmetic to nearest whatever it is",
              "and is still there when it is resumed");
     else
@@ -255,7 +247,7 @@ int main(void)
 
     errno = 0;
     c = coro_create("huge", ping, "", (size_t)1 << 60);
-    if (UNDER_VALGRIND)
+    if (under_valgrind())
         skip("valgrind's mmap refuses 2^60 bytes with EINVAL, not the kernel's ENOMEM",
              "a stack bigger than the address space: NULL, ENOMEM");
     else
