@@ -133,7 +133,12 @@ int main(void)
     child_dies(text, sizeof text, msg, sizeof msg);
     is_str(msg, "check.t: child gives up\n",
            "die in a fork()ed child says why, and runs none of the parent's exit handlers");
-    is_str(text, "parent;",
-           "nor write the parent's buffered text: it reaches the file once, from the parent");
+    if (under_valgrind())
+        skip("valgrind flushes every stdio buffer itself as a process ends (glibc's "
+             "__libc_freeres), even after _exit",
+             "nor write the parent's buffered text: it reaches the file once, from the parent");
+    else
+        is_str(text, "parent;",
+               "nor write the parent's buffered text: it reaches the file once, from the parent");
     return done_testing();
 }
