@@ -53,7 +53,8 @@
  * - async_run() returns only once every job handed to another thread or process (a thread
  *   or process pool's, loop_external_begin) has come back, even one whose awaiting task
  *   was cancelled and went on without it: it runs the loop until then, as asyncio.run
- *   waits for its default executor. So nothing calls into the loop once it is closed.
+ *   waits for its default executor. So nothing calls into the loop once it is closed
+ *   (and a job that never ends keeps async_run waiting, as it would keep asyncio.run).
  */
 #ifndef LAB_TASK_H
 #define LAB_TASK_H
