@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -73,6 +74,33 @@ bool under_valgrind(void)
 #else
     return false; /* without valgrind's header, this build cannot be run under valgrind */
 #endif
+}
+
+static FILE *captured;
+static int saved_stderr = -1;
+
+void stderr_capture_begin(void)
+{
+    fflush(stderr);
+    captured = tmpfile();
+    saved_stderr = dup(STDERR_FILENO);
+    if (!captured || saved_stderr < 0 || dup2(fileno(captured), STDERR_FILENO) < 0) {
+        perror("tap: stderr_capture_begin");
+        exit(1);
+    }
+}
+
+const char *stderr_capture_end(void)
+{
+    static char text[4096];
+    fflush(stderr);
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    rewind(captured);
+    size_t n = fread(text, 1, sizeof text - 1, captured);
+    text[n] = '\0';
+    fclose(captured);
+    return text;
 }
 
 void diag(const char *fmt, ...)

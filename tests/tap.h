@@ -29,6 +29,14 @@ void skip(const char *why, const char *fmt, ...) __attribute__((format(printf, 2
 /* True when the test runs under valgrind, whose emulated machine differs in a few ways. */
 bool under_valgrind(void);
 
+/*
+ * What the code under test writes to stderr between these two calls, kept instead of
+ * shown, so a test checks the warning it expects rather than printing it among the
+ * results. The text (its first 4 KiB) stays valid until the next capture.
+ */
+void stderr_capture_begin(void);
+const char *stderr_capture_end(void);
+
 /* A comment line ("# ...") for the reader of a failing test. */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -34,23 +34,12 @@ static void quick_step(struct loop *loop, void *arg)
     (void)arg;
 }
 
-/* Call fn(loop) with stderr going to a file; return what was written there. */
-static char *capture_stderr(void (*fn)(struct loop *), struct loop *loop)
+/* Call fn(loop) with stderr kept; return what was written there. */
+static const char *stderr_of(void (*fn)(struct loop *), struct loop *loop)
 {
-    static char text[4096];
-    FILE *tmp = tmpfile();
-    fflush(stderr);
-    int saved = dup(STDERR_FILENO);
-    dup2(fileno(tmp), STDERR_FILENO);
+    stderr_capture_begin();
     fn(loop);
-    fflush(stderr);
-    dup2(saved, STDERR_FILENO);
-    close(saved);
-    rewind(tmp);
-    size_t n = fread(text, 1, sizeof text - 1, tmp);
-    text[n] = 0;
-    fclose(tmp);
-    return text;
+    return stderr_capture_end();
 }
 
 static struct loop_error seen;
@@ -129,7 +118,7 @@ int main(void)
     loop_call_soon(loop, quick_step, NULL);
     loop_call_soon(loop, blocking_sleep, NULL);
     loop_call_soon(loop, stop, NULL);
-    char *report = capture_stderr(loop_run_forever, loop);
+    const char *report = stderr_of(loop_run_forever, loop);
     is_long((long)loop_get_stats(loop).slow_callbacks, 1,
             "debug mode reports one slow callback among three");
     ok(strstr(report, "slow callback: blocking_sleep took") != NULL,
@@ -143,7 +132,7 @@ int main(void)
     ok(loop_get_debug(loop), "LAB_LOOP_DEBUG=1 turns debug mode on");
     loop_call_soon(loop, blocking_sleep, NULL);
     loop_call_soon(loop, stop, NULL);
-    report = capture_stderr(loop_run_forever, loop);
+    report = stderr_of(loop_run_forever, loop);
     ok(loop_get_stats(loop).slow_callbacks == 0 && report[0] == 0,
        "LAB_SLOW_CALLBACK_MS=1000 raises the threshold: a 60 ms callback is not reported");
     loop_close(loop);
@@ -157,7 +146,7 @@ int main(void)
     ok(handled == 1 && seen.code == -EPIPE && strcmp(seen.source, "on_write") == 0,
        "loop_call_exception_handler passes the error to the installed handler");
     loop_set_exception_handler(loop, NULL, NULL);
-    report = capture_stderr(report_lost_error, loop);
+    report = stderr_of(report_lost_error, loop);
     ok(strstr(report, "lost (in cb)") && strstr(report, "detail"),
        "the default handler prints the error on stderr: %s", report);
     loop_close(loop);

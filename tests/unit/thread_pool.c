@@ -399,8 +399,11 @@ int main(void)
            "a running job refuses the cancel; its cancelled awaiter gets -ECANCELED only once "
            "the job is done, and the result stays in the future");
 
+    stderr_capture_begin();
     is_long(run_and_close(cancel_and_return, 1), 0,
             "main returning right after cancelling a job's awaiter: async_run returns 0");
+    ok(strstr(stderr_capture_end(), "[async_run] 1 task still running: awaiter; cancelling"),
+       "async_run reports the awaiter main left running");
     is_str(trace, "main-returns awaiter=-125 finished-before-return=2",
            "the awaiter got -ECANCELED once its job was done, and async_run waited for the "
            "unawaited job too before closing the loop");
