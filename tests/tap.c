@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #if __has_include(<valgrind/valgrind.h>)
@@ -101,6 +102,46 @@ const char *stderr_capture_end(void)
     text[n] = '\0';
     fclose(captured);
     return text;
+}
+
+int run_in_child(void (*fn)(void *arg), void *arg, char *text, size_t size)
+{
+    int fds[2];
+    fflush(NULL); /* or the child would print the parent's buffered results again */
+    pid_t pid;
+    if (pipe(fds) != 0 || (pid = fork()) < 0) {
+        perror("tap: run_in_child");
+        exit(1);
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[1]);
+        fn(arg);
+        fflush(NULL);
+        _exit(0);
+    }
+    close(fds[1]);
+    size_t got = 0;
+    char beyond[512]; /* read to the end, so the child never blocks; keep what fits */
+    for (;;) {
+        bool room = got < size - 1;
+        ssize_t n =
+            room ? read(fds[0], text + got, size - 1 - got) : read(fds[0], beyond, sizeof beyond);
+        if (n <= 0)
+            break;
+        if (room)
+            got += (size_t)n;
+    }
+    text[got] = '\0';
+    close(fds[0]);
+    int status;
+    if (waitpid(pid, &status, 0) < 0) {
+        perror("tap: run_in_child");
+        exit(1);
+    }
+    return status;
 }
 
 void diag(const char *fmt, ...)

@@ -14,6 +14,7 @@
 #define LAB_TAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 bool ok(bool passed, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool is_long(long got, long want, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -36,6 +37,13 @@ bool under_valgrind(void);
  */
 void stderr_capture_begin(void);
 const char *stderr_capture_end(void);
+
+/*
+ * Run fn(arg) in a fork()ed child whose stdout and stderr go into text (its first
+ * size - 1 bytes, NUL-ended); return the child's wait status (WIFEXITED...). For code
+ * that is meant to die or exit: a child whose fn returns exits 0.
+ */
+int run_in_child(void (*fn)(void *arg), void *arg, char *text, size_t size);
 
 /* A comment line ("# ...") for the reader of a failing test. */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -37,6 +37,12 @@ static int parse(char *err, const char *first, ...)
     return args_try_parse(argc, argv, opts, err, 256);
 }
 
+static void contradiction(void *unused)
+{
+    (void)unused;
+    args_error("--seconds %d contradicts --requests", 0);
+}
+
 int main(void)
 {
     char err[256];
@@ -90,26 +96,10 @@ int main(void)
     ok(!parse_double("1.5.2", 0, 10, &d), "parse_double refuses garbage");
 
     /* args_error: one line on stderr, exit 2, like a bad option. */
-    int pipefd[2];
-    if (pipe(pipefd) == 0) {
-        fflush(stdout);
-        pid_t pid = fork();
-        if (pid == 0) {
-            dup2(pipefd[1], 2);
-            args_error("--seconds %d contradicts --requests", 0);
-        }
-        close(pipefd[1]);
-        char said[256] = "";
-        size_t len = 0;
-        for (ssize_t n; (n = read(pipefd[0], said + len, sizeof said - 1 - len)) > 0;)
-            len += (size_t)n;
-        said[len] = '\0';
-        close(pipefd[0]);
-        int status = 0;
-        waitpid(pid, &status, 0);
-        ok(WIFEXITED(status) && WEXITSTATUS(status) == 2, "args_error exits with status 2");
-        ok(strstr(said, ": --seconds 0 contradicts --requests\n") && !strchr(said, '\n')[1],
-           "in one line naming the program: %s", said);
-    }
+    char said[256];
+    int status = run_in_child(contradiction, NULL, said, sizeof said);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 2, "args_error exits with status 2");
+    ok(strstr(said, ": --seconds 0 contradicts --requests\n") && !strchr(said, '\n')[1],
+       "in one line naming the program: %s", said);
     return done_testing();
 }

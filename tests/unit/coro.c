@@ -147,12 +147,11 @@ static void deep_diver(void *arg)
 }
 
 /* In a child: a coroutine recurses without end on a 32 KiB stack. */
-static void overflow_in_child(int err_fd)
+static void overflow(void *unused)
 {
-    dup2(err_fd, STDERR_FILENO);
+    (void)unused;
     struct coro *co = coro_create("deep-diver", deep_diver, NULL, 32 * 1024);
-    coro_resume(co);
-    _exit(0); /* not reached: the overflow kills the child */
+    coro_resume(co); /* does not return: the overflow kills the child */
 }
 
 int main(void)
@@ -260,22 +259,8 @@ int main(void)
     coro_destroy(c);
     coro_set_stack(before, true);
 
-    int fds[2];
-    CHECK_SYS(pipe(fds));
-    pid_t pid = xfork();
-    if (pid == 0) {
-        close(fds[0]);
-        overflow_in_child(fds[1]);
-    }
-    close(fds[1]);
     char err[4096];
-    ssize_t n, total = 0;
-    while ((n = read(fds[0], err + total, sizeof err - 1 - (size_t)total)) > 0)
-        total += n;
-    err[total] = '\0';
-    close(fds[0]);
-    int status;
-    waitpid(pid, &status, 0);
+    int status = run_in_child(overflow, NULL, err, sizeof err);
 #ifdef UNDER_SANITIZER
     ok(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
        "an overflow ends the program (the sanitizer reports it too)");

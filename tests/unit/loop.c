@@ -598,30 +598,20 @@ static void test_close(void)
     ok(now.sa_handler == SIG_DFL, "%s: and no signal handler installed", backend);
 }
 
+static void close_with_external_work(void *unused)
+{
+    (void)unused;
+    struct loop *loop = loop_new();
+    loop_external_begin(loop);
+    loop_close(loop);
+}
+
 /* loop_close dies, saying why, while a job it was told of can still call into it. */
 static void test_close_with_external_work(void)
 {
-    int err[2];
-    pipe(err);
-    fflush(stdout);
-    pid_t child = fork();
-    if (child == 0) {
-        dup2(err[1], STDERR_FILENO);
-        struct loop *loop = loop_new();
-        loop_external_begin(loop);
-        loop_close(loop);
-        _exit(0);
-    }
-    close(err[1]);
-    char msg[256] = "";
-    size_t got = 0;
-    for (ssize_t n; (n = read(err[0], msg + got, sizeof msg - 1 - got)) > 0;)
-        got += (size_t)n;
-    msg[got] = '\0';
+    char msg[256];
+    int status = run_in_child(close_with_external_work, NULL, msg, sizeof msg);
     msg[strcspn(msg, "\n")] = '\0';
-    close(err[0]);
-    int status;
-    waitpid(child, &status, 0);
     ok(WIFEXITED(status) && WEXITSTATUS(status) == 1 && strstr(msg, "1 job(s) running"),
        "loop_close with external work outstanding dies with a message: %s", msg);
 }

@@ -476,29 +476,13 @@ static void *park(void *arg)
     return NULL;
 }
 
-static int fork_rule_status(char *msg, size_t size)
+/* In a child: a pool made while another thread runs. */
+static void pool_beside_a_thread(void *unused)
 {
-    int err[2];
-    CHECK_SYS(pipe(err));
-    fflush(stdout);
-    pid_t child = fork();
-    if (child == 0) {
-        dup2(err[1], STDERR_FILENO);
-        pthread_t t;
-        pthread_create(&t, NULL, park, NULL);
-        process_pool_new(1);
-        _exit(0);
-    }
-    close(err[1]);
-    size_t got = 0;
-    for (ssize_t n; got < size - 1 && (n = read(err[0], msg + got, size - 1 - got)) > 0;)
-        got += (size_t)n;
-    msg[got] = '\0';
-    msg[strcspn(msg, "\n")] = '\0';
-    close(err[0]);
-    int status;
-    waitpid(child, &status, 0);
-    return status;
+    (void)unused;
+    pthread_t t;
+    pthread_create(&t, NULL, park, NULL);
+    process_pool_new(1);
 }
 
 int main(void)
@@ -566,7 +550,8 @@ int main(void)
     ok(no_child_left(), "and no child is left");
 
     char msg[512];
-    int status = fork_rule_status(msg, sizeof msg);
+    int status = run_in_child(pool_beside_a_thread, NULL, msg, sizeof msg);
+    msg[strcspn(msg, "\n")] = '\0';
     ok(WIFEXITED(status) && WEXITSTATUS(status) == 1 && strstr(msg, "threads are running"),
        "with a thread running, process_pool_new dies and says why: %s", msg);
 
