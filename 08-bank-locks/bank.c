@@ -87,6 +87,31 @@ void account_unlock(struct account *a)
     CHECK_PT(pthread_mutex_unlock(&a->lock));
 }
 
+int account_lock_both(struct account *a, struct account *b, double seconds)
+{
+    /*
+     * The article sorts by id(), the object's address. C may not compare the
+     * addresses of two separate objects with '<' (undefined behaviour), and an
+     * address says nothing once accounts live in a file or move in memory; a
+     * stable id gives the same order in every run and every process.
+     */
+    struct account *first = a->id < b->id ? a : b;
+    struct account *second = first == a ? b : a;
+    int err = account_lock(first, seconds);
+    if (err)
+        return err;
+    err = account_lock(second, seconds);
+    if (err)
+        account_unlock(first);
+    return err;
+}
+
+void account_unlock_both(struct account *a, struct account *b)
+{
+    account_unlock(a);
+    account_unlock(b);
+}
+
 int account_balance(struct account *a, long *balance)
 {
     int err = account_lock(a, BANK_LOCK_TIMEOUT);
@@ -159,27 +184,13 @@ int account_transfer(struct account *from, struct account *to, long amount)
         return BANK_ESELF;
     if (amount <= 0)
         return BANK_EAMOUNT;
-    /*
-     * The article sorts by id(), the object's address. C may not compare the
-     * addresses of two separate objects with '<' (undefined behaviour), and an
-     * address says nothing once accounts live in a file or move in memory; a
-     * stable id gives the same order in every run and every process.
-     */
-    struct account *first = from->id < to->id ? from : to;
-    struct account *second = first == from ? to : from;
-    int err = account_lock(first, BANK_LOCK_TIMEOUT);
+    int err = account_lock_both(from, to, BANK_LOCK_TIMEOUT);
     if (err)
         return err;
-    err = account_lock(second, BANK_LOCK_TIMEOUT);
-    if (err) {
-        account_unlock(first);
-        return err;
-    }
     err = account_move(from, to, amount);
     if (from->narrate && err == BANK_OK)
         say("转账 ¥%ld (账户 %d -> 账户 %d) 转账完成", amount, from->id, to->id);
-    account_unlock(second);
-    account_unlock(first);
+    account_unlock_both(from, to);
     return err;
 }
 

@@ -72,6 +72,13 @@ int lock_within(pthread_mutex_t *m, double seconds);
 int account_lock(struct account *a, double seconds);
 void account_unlock(struct account *a);
 
+/*
+ * Both accounts' locks, the lower id first, each within `seconds`: the order that makes
+ * transfers deadlock-free. On an error neither lock is held.
+ */
+int account_lock_both(struct account *a, struct account *b, double seconds);
+void account_unlock_both(struct account *a, struct account *b);
+
 /* The operations of the article's class; each returns BANK_OK or an error code. */
 int account_balance(struct account *a, long *balance);
 int account_deposit(struct account *a, long amount);

@@ -52,17 +52,11 @@ static int transfer_global_lock(struct account *from, struct account *to, long a
 /* The article's transfer(): both accounts' locks, the lower id first (see bank.c). */
 static int transfer_per_account(struct account *from, struct account *to, long amount)
 {
-    struct account *first = from->id < to->id ? from : to;
-    struct account *second = first == from ? to : from;
-    int err = account_lock(first, BANK_LOCK_TIMEOUT);
+    int err = account_lock_both(from, to, BANK_LOCK_TIMEOUT);
     if (err)
         return err;
-    err = account_lock(second, BANK_LOCK_TIMEOUT);
-    if (err == BANK_OK) {
-        err = move_money(from, to, amount);
-        account_unlock(second);
-    }
-    account_unlock(first);
+    err = move_money(from, to, amount);
+    account_unlock_both(from, to);
     return err;
 }
 

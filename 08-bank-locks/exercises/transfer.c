@@ -9,7 +9,8 @@
  *
  * Build and check:   make exercise-8
  * Run it yourself:   build/08-bank-locks/exercises/transfer
- * Try it first without opening bank.c: its account_transfer() is one answer.
+ * Try it first without opening bank.c: its account_transfer() with account_lock_both()
+ * is one answer.
  */
 #include "args.h"
 #include "bank.h"
