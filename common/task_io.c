@@ -51,17 +51,24 @@ int wait_writable(int fd)
     return wait_fd(fd, true);
 }
 
+/* After a call on fd failed (errno): 0 to try it again (interrupted, or the fd is ready
+ * now), or the error to return, the call's own or the wait's (-ECANCELED...). */
+static int wait_to_retry(int fd, bool writable)
+{
+    if (errno == EINTR)
+        return 0;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+        return -errno;
+    return wait_fd(fd, writable);
+}
+
 ssize_t sock_recv(int fd, void *buf, size_t n)
 {
     for (;;) {
         ssize_t got = read(fd, buf, n);
         if (got >= 0)
             return got;
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return -errno;
-        int rc = wait_readable(fd);
+        int rc = wait_to_retry(fd, false);
         if (rc < 0)
             return rc;
     }
@@ -77,11 +84,7 @@ int sock_sendall(int fd, const void *buf, size_t n)
             n -= (size_t)put;
             continue;
         }
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return -errno;
-        int rc = wait_writable(fd);
+        int rc = wait_to_retry(fd, true);
         if (rc < 0)
             return rc;
     }
@@ -94,11 +97,9 @@ int sock_accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
         int conn = accept4(fd, addr, addrlen, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (conn >= 0)
             return conn;
-        if (errno == EINTR || errno == ECONNABORTED)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return -errno;
-        int rc = wait_readable(fd);
+        if (errno == ECONNABORTED)
+            continue; /* that client gave up while queued: take the next */
+        int rc = wait_to_retry(fd, false);
         if (rc < 0)
             return rc;
     }
