@@ -1,6 +1,7 @@
 /* tap.c — see tap.h. */
 #include "tap.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,8 @@ int run_in_child(void (*fn)(void *arg), void *arg, char *text, size_t size)
         bool room = got < size - 1;
         ssize_t n =
             room ? read(fds[0], text + got, size - 1 - got) : read(fds[0], beyond, sizeof beyond);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
             break;
         if (room)
