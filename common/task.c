@@ -279,11 +279,24 @@ int task_cancel(struct task *t)
 {
     if (future_done(&t->future))
         return -EINVAL;
+    t->cancel_requests++;
     /* Waiting: cancel what it waits for, and the wait ends with -ECANCELED. */
     if (t->waiting_on && future_cancel(t->waiting_on))
         return 0;
     t->must_cancel = true;
     return 0;
+}
+
+unsigned task_cancelling(const struct task *t)
+{
+    return t->cancel_requests;
+}
+
+unsigned task_uncancel(struct task *t)
+{
+    if (t->cancel_requests > 0 && --t->cancel_requests == 0)
+        t->must_cancel = false; /* 3.13: the last uncancel withdraws a cancel not yet delivered */
+    return t->cancel_requests;
 }
 
 void *task_raise(int code, const char *fmt, ...)

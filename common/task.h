@@ -33,6 +33,10 @@
  *   if it is not suspended; once: the suspensions after that work normally, so cleanup
  *   code can still await.
  * - A task cancelled before it ever ran never runs: it ends cancelled.
+ * - Cancel requests are counted (task_cancelling): a second task_cancel() on a pending
+ *   task returns 0 again and counts again, though one -ECANCELED is delivered. The count
+ *   falls only by task_uncancel(): a task that swallows -ECANCELED keeps its count for
+ *   the rest of its life, so a timeout scope it enters later sees a cancel from outside.
  * - Cancelling a task that is waiting for a future cancels that future too (a task it
  *   awaits is cancelled in turn), as asyncio does.
  * - Returning task_raise(-ECANCELED, ...) ends the task cancelled; task_raise with another
@@ -101,6 +105,21 @@ int async_sleep(double seconds);
  * has already finished. The task decides: see the laws above.
  */
 int task_cancel(struct task *t);
+
+/*
+ * How many cancels are pending on the task (Task.cancelling): each task_cancel() that
+ * returned 0 counts one, each task_uncancel() takes one back. Timeouts and task groups
+ * read it to tell their own cancel from one that came from outside.
+ */
+unsigned task_cancelling(const struct task *t);
+
+/*
+ * Take back one cancel request (Task.uncancel), never below 0; returns the new count.
+ * Bringing it to 0 also withdraws a cancel not yet delivered (Python 3.13's rule), so
+ * the task's next suspension runs normally. Only whoever called task_cancel() should
+ * call it: a timeout scope or a task group undoing its own cancel.
+ */
+unsigned task_uncancel(struct task *t);
 
 /*
  * End the running task with an error (`raise`): use as `return task_raise(code, ...)`.

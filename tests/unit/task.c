@@ -140,6 +140,45 @@ static void *cancel_scenarios(void *arg)
     return NULL;
 }
 
+/* Cancel requests are counted; uncancel takes them back, and at 0 withdraws the cancel. */
+static void *swallower(void *arg)
+{
+    (void)arg;
+    int rc = async_sleep(1);
+    note("swallowed=%d count=%u ", rc, task_cancelling(current_task()));
+    return "kept going";
+}
+
+static void *self_uncancel(void *arg)
+{
+    unsigned times = *(unsigned *)arg;
+    struct task *me = current_task();
+    for (unsigned i = 0; i < times; i++)
+        task_cancel(me);
+    note("count=%u ", task_cancelling(me));
+    note("uncancel=%u ", task_uncancel(me));
+    note("sleep=%d ", async_sleep(0.1)); /* -ECANCELED unless the count went back to 0 */
+    unsigned a = task_uncancel(me), b = task_uncancel(me);
+    note("uncancel=%u,%u", a, b);
+    return NULL;
+}
+
+static void *cancel_counting(void *arg)
+{
+    (void)arg;
+    struct task *t = create_task("swallower", swallower, NULL);
+    async_sleep(0.5);
+    int first = task_cancel(t), second = task_cancel(t);
+    note("cancel=%d,%d count=%u ", first, second, task_cancelling(t));
+    void *r = NULL;
+    int rc = await_task(t, &r);
+    note("await=%d:%s count=%u ", rc, (char *)r, task_cancelling(t));
+    rc = task_cancel(t);
+    note("done-cancel=%d count=%u", rc, task_cancelling(t));
+    task_release(t);
+    return NULL;
+}
+
 static void *cancel_before_start(void *arg)
 {
     struct victim *v = arg;
@@ -369,6 +408,23 @@ int main(void)
     ok(v[0].sleep_rc == -ECANCELED && v[0].cleanup_rc == 0,
        "the cancelled sleep returned -ECANCELED once; the cleanup sleep after it 0");
     ok(v[1].sleep_rc == -ECANCELED, "a task that swallows it ends with its result, not cancelled");
+
+    run_virtual(cancel_counting, NULL, NULL);
+    snprintf(want, sizeof want,
+             "cancel=0,0 count=2 swallowed=%d count=2 await=0:kept going count=2 "
+             "done-cancel=%d count=2",
+             -ECANCELED, -EINVAL);
+    is_str(trace, want,
+           "two cancels count two and deliver one -ECANCELED; a task that swallows it keeps "
+           "its count; cancelling a finished task counts nothing");
+
+    unsigned once = 1, twice = 2;
+    run_virtual(self_uncancel, &once, NULL);
+    is_str(trace, "count=1 uncancel=0 sleep=0 uncancel=0,0",
+           "uncancel to 0 withdraws the cancel not yet delivered (3.13), and stops at 0");
+    run_virtual(self_uncancel, &twice, NULL);
+    snprintf(want, sizeof want, "count=2 uncancel=1 sleep=%d uncancel=0,0", -ECANCELED);
+    is_str(trace, want, "uncancel above 0 leaves the cancel to be delivered");
 
     struct victim early = {"early", false, 0, false, 0, 0};
     run_virtual(cancel_before_start, &early, NULL);
