@@ -139,6 +139,7 @@ static void loop_run_once(struct loop *loop)
 
     /* 1. I/O: always when idle; while callbacks are ready, once per LOOP_POLL_EVERY or
      *    LOOP_POLL_INTERVAL_NS, so a busy loop does not make a system call per callback. */
+    loop_take_threadsafe_calls(loop);
     uint64_t now = loop_time_ns(loop);
     bool busy = loop->ready.count > 0;
     if (!busy || loop->callbacks_since_poll >= LOOP_POLL_EVERY ||
@@ -148,6 +149,7 @@ static void loop_run_once(struct loop *loop)
         else
             poll_io(loop, poll_timeout_ms(loop, now));
         now = loop_time_ns(loop); /* the poll may have waited */
+        loop_take_threadsafe_calls(loop); /* made while it waited: before the due timers */
     }
 
     /* 2. Timers whose deadline has passed join the ready queue, earliest first (reading

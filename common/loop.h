@@ -17,7 +17,10 @@
  *   once LOOP_POLL_EVERY callbacks have run or LOOP_POLL_INTERVAL_NS has passed since
  *   the last poll; when no callback is ready, the loop blocks in the poll until the
  *   next timer. So a busy loop makes one system call per 64 callbacks, not one each.
- *   loop_call_soon_threadsafe() is the only call another thread may make.
+ *   loop_call_soon_threadsafe() is the only call another thread may make. Its calls join
+ *   the one ready queue in the order they were made, with the loop's own: a threadsafe
+ *   call made before a loop_call_soon (before in time, as the two threads' locks or
+ *   joins order them) runs first, as in asyncio.
  *   The virtual clock never jumps while work runs outside the loop (loop_external_begin).
  *   Exactly one of a handle's callback or its drop function runs (when it has one).
  *
