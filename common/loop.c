@@ -1,14 +1,14 @@
 /*
  * loop.c — the heart of the event loop: one iteration (loop_run_once), which
  * run_forever only repeats, and the loop's birth and death around it. See loop.h;
- * handles and scheduling are in loop_handles.c.
+ * handles and scheduling are in loop_handles.c. The loop knows nothing of futures:
+ * running it until a future is done is loop_run.c's, a layer above future.c.
  */
 #include "loop_private.h"
 
 #include "args.h"
 #include "check.h"
 #include "clock.h"
-#include "future.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -190,22 +190,6 @@ void loop_stop(struct loop *loop)
     loop->stopping = true;
 }
 
-static void stop_when_done(struct future *f, void *arg)
-{
-    (void)arg;
-    loop_stop(future_loop(f));
-}
-
-int loop_run_until_complete(struct loop *loop, struct future *f)
-{
-    if (future_loop(f) != loop)
-        die("loop_run_until_complete: the future belongs to another loop");
-    future_add_done_callback_named(f, "run_until_complete", stop_when_done, NULL);
-    loop_run_forever(loop);
-    future_remove_done_callback(f, stop_when_done, NULL);
-    return future_done(f) ? 0 : -EINTR;
-}
-
 bool loop_is_running(const struct loop *loop)
 {
     return loop->running;
@@ -214,20 +198,6 @@ bool loop_is_running(const struct loop *loop)
 struct loop *loop_get_running(void)
 {
     return running_loop;
-}
-
-int loop_run(loop_main *main, void *arg)
-{
-    struct loop *loop = loop_new();
-    struct future *f = main(loop, arg);
-    if (!f)
-        die("loop_run: main returned no future");
-    int rc = loop_run_until_complete(loop, f);
-    if (rc == 0)
-        rc = future_result(f, NULL);
-    future_unref(f);
-    loop_close(loop);
-    return rc;
 }
 
 static const struct loop_backend *choose_backend(void)

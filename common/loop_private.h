@@ -132,8 +132,4 @@ void loop_wakeup_open(struct loop *loop);
 void loop_take_threadsafe_calls(struct loop *loop);
 void loop_wakeup_close(struct loop *loop);
 
-/* future.c tells the loop when a future is born and when it dies. */
-void loop_future_born(struct loop *loop);
-void loop_future_died(struct loop *loop);
-
 #endif
