@@ -38,7 +38,8 @@
  *   falls only by task_uncancel(): a task that swallows -ECANCELED keeps its count for
  *   the rest of its life, so a timeout scope it enters later sees a cancel from outside.
  * - Cancelling a task that is waiting for a future cancels that future too (a task it
- *   awaits is cancelled in turn), as asyncio does.
+ *   awaits is cancelled in turn), as asyncio does; a cancel that came while it ran goes,
+ *   the same way, to the future of its next wait. The wait ends when that future has.
  * - Returning task_raise(-ECANCELED, ...) ends the task cancelled; task_raise with another
  *   code ends it with that error; returning anything else ends it with that result, even
  *   after a cancellation: a task that swallows -ECANCELED completes normally.

@@ -216,6 +216,44 @@ static void *cancel_chain(void *arg)
     return NULL;
 }
 
+/* test_cancel_awaited_task (bpo-34872): a task that cancelled itself, then awaits a task */
+struct awaited {
+    struct future *fut;
+    struct task *nested;
+};
+
+static void *awaits_fut(void *arg)
+{
+    int rc = await_future(arg, NULL);
+    note("nested-got=%d ", rc);
+    return task_raise(rc ? rc : -EIO, "nested");
+}
+
+static void *cancels_itself_then_awaits(void *arg)
+{
+    struct awaited *a = arg;
+    a->nested = create_task("nested", awaits_fut, a->fut);
+    async_sleep(0); /* the nested task runs, and waits for fut */
+    task_cancel(current_task());
+    int rc = await_task(a->nested, NULL);
+    note("awaited=%d ", rc);
+    return task_raise(rc, "coro");
+}
+
+static void *cancel_awaited_task(void *arg)
+{
+    (void)arg;
+    struct awaited a = {future_new(loop_get_running()), NULL};
+    struct task *t = create_task("coro", cancels_itself_then_awaits, &a);
+    int rc = await_task(t, NULL);
+    note("task=%d cancelled=%d,%d,%d", rc, task_cancelled(t), task_cancelled(a.nested),
+         future_cancelled(a.fut));
+    task_release(a.nested);
+    task_release(t);
+    future_unref(a.fut);
+    return NULL;
+}
+
 /* ---- sleep(0) takes turns ---- */
 
 static void *turns(void *arg)
@@ -437,6 +475,13 @@ int main(void)
              -ECANCELED);
     is_str(trace, want, "cancelling a task that awaits another cancels that one too");
     is_long(inner_rc, -ECANCELED, "the inner task's sleep saw the cancellation");
+
+    run_virtual(cancel_awaited_task, NULL, NULL);
+    snprintf(want, sizeof want, "nested-got=%d awaited=%d task=%d cancelled=1,1,1", -ECANCELED,
+             -ECANCELED, -ECANCELED);
+    is_str(trace, want,
+           "a task that cancelled itself and then awaits a task cancels that task and what it "
+           "waits for, and resumes once it has ended (test_cancel_awaited_task)");
 
     run_virtual(two_turn_takers, NULL, NULL);
     is_str(trace, "A1 B1 A2 B2 A3 B3 t=0.000", "sleep(0) gives the other task a turn, in order");
