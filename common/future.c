@@ -192,6 +192,10 @@ int future_set_error(struct future *f, int code, const char *fmt, ...)
 
 bool future_cancel(struct future *f)
 {
+    /* Even when refused: asking to cancel a failed future shows someone cared how it ended,
+     * so its error is no longer "never retrieved" (asyncio's cancel() clears the flag first). */
+    if (f->state == FUTURE_ERROR)
+        f->error_retrieved = true;
     if (f->cancel_hook)
         return future_done(f) ? false : f->cancel_hook(f);
     return finish(f, FUTURE_CANCELLED) == 0;

@@ -14,6 +14,8 @@
  *   A done callback added to a future that is already done is scheduled at once.
  *   An error nobody retrieved is reported to the loop's exception handler ("Future
  *   exception was never retrieved") when the future's last reference is released.
+ *   Cancelling a failed future is refused, but counts as retrieving its error: it is not
+ *   reported (asyncio's cancel() does the same).
  *
  * Lifetimes, by reference counting:
  *   future_new() returns a future with one reference, owned by the caller.

@@ -280,8 +280,10 @@ int async_sleep(double seconds)
 
 int task_cancel(struct task *t)
 {
-    if (future_done(&t->future))
+    if (future_done(&t->future)) {
+        future_cancel(&t->future); /* refused, but it silences a "never retrieved" report */
         return -EINVAL;
+    }
     t->cancel_requests++;
     /* Waiting: cancel what it waits for, and the wait ends with -ECANCELED. */
     if (t->waiting_on && future_cancel(t->waiting_on))

@@ -49,6 +49,8 @@
  * - create_task() outside a running loop returns NULL with errno ESRCH; a suspension
  *   outside a task returns -EPERM; a task awaiting itself gets -EDEADLK; awaiting a
  *   future of another loop gets -EXDEV; cancelling a finished task returns -EINVAL.
+ * - Cancelling a task that failed, or a task that awaits one that failed, counts as
+ *   retrieving the error: no "never retrieved" report follows (future.h).
  * - Tasks belong to their loop's thread; another thread reaches them only by completing
  *   a future through loop_call_soon_threadsafe(), which wakes the task awaiting it.
  * - A task's stack is a coroutine's (coro.h): an overflow kills the program at the guard

@@ -358,6 +358,42 @@ static void *fire_and_forget(void *arg)
     return NULL;
 }
 
+/* test_tb_logger_not_called_after_cancel: cancelling a task that failed silences it */
+static void *cancel_after_failure(void *arg)
+{
+    (void)arg;
+    struct task *t = create_task("failed", fails, NULL);
+    async_sleep(1);
+    note("cancel=%d", task_cancel(t));
+    task_release(t);
+    return NULL;
+}
+
+/* An outer task cancelled after the inner task it awaited failed, before it could read it. */
+static void *awaits_inner_failure(void *arg)
+{
+    struct task *inner = create_task("inner", fails, NULL); /* fails at 0.01 */
+    *(struct task **)arg = inner;
+    int rc = await_task(inner, NULL);
+    return task_raise(rc, "outer");
+}
+
+static void *outer_cancelled_after_inner_failed(void *arg)
+{
+    (void)arg;
+    struct task *inner = NULL;
+    struct task *outer = create_task("outer", awaits_inner_failure, &inner);
+    async_sleep(0); /* outer runs, and awaits inner */
+    async_sleep(0); /* inner runs: it fails at 0.01 */
+    async_sleep(0.01); /* this timer was set after inner's: main runs just after inner failed */
+    task_cancel(outer);
+    int rc = await_task(outer, NULL);
+    note("outer=%d inner-failed=%d", rc, task_error_message(inner) != NULL);
+    task_release(outer);
+    task_release(inner);
+    return NULL;
+}
+
 /* ---- faults, each in a child process whose stderr we read ---- */
 
 static void *leaves_work(void *arg)
@@ -504,6 +540,25 @@ int main(void)
     loop_close(loop);
     is_str(unhandled, "Future exception was never retrieved|forgotten|disk 3 is on fire",
            "an error nobody awaited is reported, naming the task");
+
+    loop = loop_new();
+    loop_set_virtual_clock(loop, true);
+    loop_set_exception_handler(loop, catch_error, NULL);
+    unhandled[0] = '\0';
+    trace[0] = '\0';
+    async_run_on(loop, cancel_after_failure, NULL, NULL);
+    snprintf(want, sizeof want, "cancel=%d", -EINVAL);
+    ok(strcmp(trace, want) == 0 && unhandled[0] == '\0',
+       "cancelling a task that failed returns -EINVAL and silences its report "
+       "(test_tb_logger_not_called_after_cancel): %s", unhandled);
+    trace[0] = '\0';
+    unhandled[0] = '\0';
+    async_run_on(loop, outer_cancelled_after_inner_failed, NULL, NULL);
+    loop_close(loop);
+    snprintf(want, sizeof want, "outer=%d inner-failed=1", -ECANCELED);
+    ok(strcmp(trace, want) == 0 && unhandled[0] == '\0',
+       "an outer task cancelled after the inner task it awaited failed: -ECANCELED, and no "
+       "report for the inner (%s) %s", trace, unhandled);
 
     char out[4096];
     setenv("LAB_VIRTUAL_CLOCK", "1", 1);
