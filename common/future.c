@@ -18,6 +18,7 @@ struct future *future_new_extended(struct loop *loop, size_t size, future_destro
     f->refs = 1;
     f->state = FUTURE_PENDING;
     f->name = "future";
+    f->kind = "Future";
     f->destroy = destroy;
     loop_future_born(loop);
     return f;
@@ -42,8 +43,10 @@ void future_unref(struct future *f)
         return;
     if (f->state == FUTURE_ERROR && !f->error_retrieved) {
         /* Nobody can ever read this error now: say so, as asyncio does when it collects one. */
+        char message[64];
+        snprintf(message, sizeof message, "%s exception was never retrieved", f->kind);
         struct loop_error e = {
-            .message = "Future exception was never retrieved",
+            .message = message,
             .code = f->error_code,
             .detail = f->error_message,
             .source = f->name,
@@ -62,6 +65,11 @@ void future_unref(struct future *f)
 void future_set_name(struct future *f, const char *name)
 {
     f->name = name;
+}
+
+void future_set_kind(struct future *f, const char *kind)
+{
+    f->kind = kind;
 }
 
 const char *future_name(const struct future *f)

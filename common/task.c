@@ -175,6 +175,7 @@ struct task *task_new(struct loop *loop, const char *name, task_fn *fn, void *ar
         return NULL;
     }
     future_set_name(&t->future, t->name);
+    future_set_kind(&t->future, "Task");
     future_set_cancel_hook(&t->future, cancel_hook);
     t->fn = fn;
     t->arg = arg;

@@ -538,7 +538,7 @@ int main(void)
     loop_set_exception_handler(loop, catch_error, NULL);
     async_run_on(loop, fire_and_forget, NULL, NULL);
     loop_close(loop);
-    is_str(unhandled, "Future exception was never retrieved|forgotten|disk 3 is on fire",
+    is_str(unhandled, "Task exception was never retrieved|forgotten|disk 3 is on fire",
            "an error nobody awaited is reported, naming the task");
 
     loop = loop_new();
