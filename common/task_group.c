@@ -134,6 +134,8 @@ struct task *task_group_create_task(struct task_group *g, const char *name, task
 
 int task_group_exit(struct task_group *g, int body_rc)
 {
+    if (body_rc > 0)
+        die("task_group_exit: body_rc must be 0 or a negative code, not %d", body_rc);
     if (current_task() != g->parent)
         return -EPERM;
     if (g->exiting)
