@@ -85,6 +85,28 @@ async def semaphore(deadline):
     return n
 
 
+async def wait_for_done(deadline):
+    loop = asyncio.get_running_loop()
+    n = 0
+    while time.monotonic() < deadline:
+        for _ in range(BATCH):
+            fut = loop.create_future()
+            fut.set_result(loop)
+            await asyncio.wait_for(fut, 1.0)
+        n += BATCH
+    return n
+
+
+async def timeout_scope(deadline):
+    n = 0
+    while time.monotonic() < deadline:
+        for _ in range(BATCH):
+            async with asyncio.timeout(1.0):
+                pass
+        n += BATCH
+    return n
+
+
 async def run_round(op, seconds):
     start = time.monotonic()
     count = await op(start + seconds)
@@ -93,7 +115,10 @@ async def run_round(op, seconds):
 
 def main():
     seconds = float(sys.argv[1])
-    for op in (task_turn, create_await, gather_10000, queue_handoff, semaphore):
+    ops = [task_turn, create_await, gather_10000, queue_handoff, semaphore, wait_for_done]
+    if hasattr(asyncio, "timeout"):  # 3.11+
+        ops.append(timeout_scope)
+    for op in ops:
         best = min(asyncio.run(run_round(op, seconds / ROUNDS)) for _ in range(ROUNDS))
         record(f"runtime.ns.{op.__name__}.asyncio", best, "ns")
 

@@ -11,6 +11,7 @@ py=$(python_for asyncio)
 if [ -n "$py" ]; then
     printf '  running %s bench/00-runtime.py\n' "$py" >&2
     LAB_RESULTS=$bench_results "$py" bench/00-runtime.py 2.5
+    pyver=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 else
     echo "  (python3 is not installed: no asyncio rows)" >&2
 fi
@@ -18,8 +19,8 @@ fi
 # runtime_rows NAME WHAT: the C figure, asyncio's, and how many times cheaper C is.
 runtime_rows() {
     row "runtime.ns.$1" "—" "$2; best of 5 rounds"
-    [ -n "$py" ] || return 0
-    row "runtime.ns.$1.asyncio" "—" "the same under asyncio ($py)"
+    [ -n "$(recorded "runtime.ns.$1.asyncio")" ] || return 0 # no python3, or too old
+    row "runtime.ns.$1.asyncio" "—" "the same under asyncio (Python $pyver)"
     row_value "runtime.ratio.$1" \
         "$(ratio "$(recorded "runtime.ns.$1.asyncio")" "$(recorded "runtime.ns.$1")")" x \
         "—" "asyncio's time / the lab's; target ≥ 20x"
@@ -30,6 +31,8 @@ runtime_rows create_await "create_task + await_task + task_release of a task tha
 runtime_rows gather_10000 "10,000 such tasks created, gathered and awaited (ns per gather)"
 runtime_rows queue_handoff "an item put for a task waiting in queue_get (ping-pong over two queues)"
 runtime_rows semaphore "an uncontended semaphore_acquire + semaphore_release"
+runtime_rows wait_for_done "wait_for(f, 1 s) on a future already done (asyncio's before 3.12 is not yet built on timeout())"
+runtime_rows timeout_scope "timeout(1 s) entered and left with nothing awaited"
 row_value runtime.ratio.queue_handoff_over_task_turn \
     "$(ratio "$(recorded runtime.ns.queue_handoff)" "$(recorded runtime.ns.task_turn)")" x \
     "—" "a queue hand-off in task turns; target ≤ 2"

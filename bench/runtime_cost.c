@@ -13,11 +13,14 @@
 #include "clock.h"
 #include "future.h"
 #include "gather.h"
+#include "loop.h"
 #include "queue.h"
 #include "results.h"
 #include "semaphore.h"
 #include "table.h"
 #include "task.h"
+#include "timeout.h"
+#include "wait_for.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -164,6 +167,42 @@ static uint64_t semaphore_pair(uint64_t deadline)
     return n;
 }
 
+/* ---- wait_for around an await that is already over ---- */
+
+static uint64_t wait_for_done(uint64_t deadline)
+{
+    struct loop *loop = loop_get_running();
+    uint64_t n = 0;
+    while (now_ns() < deadline) {
+        for (int i = 0; i < BATCH; i++) {
+            struct future *f = future_new(loop);
+            future_set_result(f, loop);
+            void *result;
+            if (wait_for(f, 1.0, &result) != 0 || result != loop)
+                die("wait_for failed");
+            future_unref(f);
+        }
+        n += BATCH;
+    }
+    return n;
+}
+
+/* ---- a timeout scope entered and left: async with asyncio.timeout(1): pass ---- */
+
+static uint64_t timeout_scope(uint64_t deadline)
+{
+    uint64_t n = 0;
+    while (now_ns() < deadline) {
+        for (int i = 0; i < BATCH; i++) {
+            struct timeout *to = timeout(1.0);
+            if (timeout_exit(to, timeout_enter(to)) != 0)
+                die("timeout scope failed");
+        }
+        n += BATCH;
+    }
+    return n;
+}
+
 /* ---- measuring: each round a fresh loop, the best round kept ---- */
 
 struct round {
@@ -205,8 +244,8 @@ int main(int argc, char **argv)
     };
     args_parse(argc, argv,
                "Measure the runtime's everyday operations: a task created and awaited, a "
-               "gather of 10,000 tasks, a queue hand-off, an uncontended semaphore, and a "
-               "task's turn through the loop.",
+               "gather of 10,000 tasks, a queue hand-off, an uncontended semaphore, wait_for "
+               "on a finished future, a timeout scope, and a task's turn through the loop.",
                opts);
     if (quick && !args_given(&seconds))
         seconds = 0.05;
@@ -220,6 +259,8 @@ int main(int argc, char **argv)
         {"gather_10000", "10,000 tasks created, gathered and awaited", gather_tasks},
         {"queue_handoff", "an item handed to a task waiting in queue_get", queue_handoff},
         {"semaphore", "uncontended semaphore_acquire + semaphore_release", semaphore_pair},
+        {"wait_for_done", "wait_for(f, 1 s) on a future already done", wait_for_done},
+        {"timeout_scope", "timeout(1 s) entered and left, nothing awaited", timeout_scope},
     };
     enum { NOPS = sizeof ops / sizeof ops[0] };
     double ns[NOPS];
