@@ -3,6 +3,7 @@
  * the virtual clock and on each loop backend.
  */
 #include "queue.h"
+#include "timeout.h"
 #include "sync_test.h"
 
 #include <errno.h>
@@ -289,6 +290,25 @@ static void *drop_on_free(void *arg)
     return NULL;
 }
 
+/* ---- no timeout of its own: a timeout scope around the get (test_cancelled_getters_...) ---- */
+
+static void *get_with_timeout(void *arg)
+{
+    (void)arg;
+    struct queue *q = queue_new(0);
+    void *item = NULL;
+    struct timeout *to = timeout(0.5);
+    int rc = timeout_enter(to);
+    if (rc == 0)
+        rc = queue_get(q, &item);
+    rc = timeout_exit(to, rc);
+    note("get:%d@%.3f ", rc, now());
+    queue_put_nowait(q, "later");
+    note("size=%zu", queue_size(q));
+    queue_free(q); /* dies if the timed-out getter were still in the line */
+    return NULL;
+}
+
 static void laws(void)
 {
     run_virtual(order_and_size, NULL);
@@ -344,6 +364,11 @@ static void laws(void)
            "%s: an immediate shutdown drops the queued item and its count only; the item got "
            "and not done still holds join until its task_done "
            "(test_shutdown_immediate_with_unfinished)",
+           backend);
+    run_virtual(get_with_timeout, NULL);
+    is_str(trace, "get:-110@0.500 size=1",
+           "%s: a get in a timeout scope ends with -ETIMEDOUT at the deadline and leaves no "
+           "getter behind: a later put stays in the queue",
            backend);
     run_virtual(drop_on_free, NULL);
     is_str(trace, "dropped=2", "%s: queue_free hands the items left to the drop function",
