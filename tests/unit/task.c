@@ -90,6 +90,27 @@ static void *awaits_failure(void *arg)
     return NULL;
 }
 
+/* One owner, whichever way the outcome is read. */
+static void *returns_arg(void *arg)
+{
+    return arg;
+}
+
+static void *one_owner(void *arg)
+{
+    (void)arg;
+    struct task *t = create_task("t", returns_arg, "page");
+    void *r = NULL, *again = NULL;
+    note("look=%d ", await_future(task_future(t), NULL)); /* takes nothing */
+    int rc = await_future(task_future(t), &r);
+    note("take=%d:%s ", rc, (char *)r);
+    rc = await_future(task_future(t), &again);
+    int rc2 = await_task(t, &again);
+    note("future-again=%d task-again=%d %s", rc, rc2, again ? "leak" : "-");
+    task_release(t);
+    return NULL;
+}
+
 /* ---- cancellation ---- */
 
 struct victim {
@@ -469,6 +490,13 @@ int main(void)
              -EIO, -EALREADY, -EDEADLK, -EDEADLK);
     is_str(trace, want,
            "an error arrives as code + message; a second await is -EALREADY; self is -EDEADLK");
+
+    run_virtual(one_owner, NULL, NULL);
+    snprintf(want, sizeof want, "look=0 take=0:page future-again=%d task-again=%d -", -EALREADY,
+             -EALREADY);
+    is_str(trace, want,
+           "one owner: await_future(task_future(t)) takes the result as await_task does; "
+           "after it, either read gets -EALREADY; a read with NULL only looks");
 
     struct victim v[3] = {{"propagates", false, 0.25, false, 0, 0},
                           {"swallows", true, 0, false, 0, 0},
