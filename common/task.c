@@ -13,6 +13,7 @@
 #include "task_private.h"
 
 #include "check.h"
+#include "context_var.h"
 #include "coro.h"
 #include "future.h"
 #include "loop.h"
@@ -158,6 +159,7 @@ static void destroy_task(struct future *f)
     *(t->older ? &t->older->newer : &oldest) = t->newer;
     *(t->newer ? &t->newer->older : &newest) = t->older;
     free(t->raised_message);
+    context_release(t->context);
 }
 
 struct task *task_new(struct loop *loop, const char *name, task_fn *fn, void *arg)
@@ -180,6 +182,7 @@ struct task *task_new(struct loop *loop, const char *name, task_fn *fn, void *ar
     t->fn = fn;
     t->arg = arg;
     t->id = ++last_id;
+    t->context = context_copy(); /* the creator's context variables (contextvars) */
     future_ref(&t->future); /* its own reference, until its body has returned */
     loop_call_soon_named(loop, t->name, step, t);
     t->traced = trace_on();
