@@ -301,6 +301,11 @@ unsigned task_cancelling(const struct task *t)
     return t->cancel_requests;
 }
 
+bool task_cancel_pending(const struct task *t)
+{
+    return t->must_cancel;
+}
+
 unsigned task_uncancel(struct task *t)
 {
     if (t->cancel_requests > 0 && --t->cancel_requests == 0)

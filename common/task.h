@@ -122,6 +122,13 @@ int task_cancel(struct task *t);
 unsigned task_cancelling(const struct task *t);
 
 /*
+ * Whether a cancel was asked for but not delivered yet: the task's next wait will be
+ * cancelled (asyncio keeps this private, as _must_cancel). A timeout scope entered now
+ * counts that cancel as one from outside.
+ */
+bool task_cancel_pending(const struct task *t);
+
+/*
  * Take back one cancel request (Task.uncancel), never below 0; returns the new count.
  * Bringing it to 0 also withdraws a cancel not yet delivered (Python 3.13's rule), so
  * the task's next suspension runs normally. Only whoever called task_cancel() should

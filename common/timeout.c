@@ -24,7 +24,7 @@ struct timeout {
     enum timeout_state state;
     double when;           /* on the loop's clock; INFINITY: never */
     struct task *task;     /* the task that entered the scope */
-    unsigned cancelling;   /* its cancel count at entry */
+    unsigned cancelling;   /* its cancel count at entry, less a cancel not yet delivered */
     struct loop *loop;     /* the task's loop, once entered */
     struct loop_handle timer;
 };
@@ -91,7 +91,9 @@ int timeout_enter(struct timeout *to)
     to->state = ENTERED;
     to->task = t;
     to->loop = loop_get_running();
-    to->cancelling = task_cancelling(t);
+    /* A cancel asked for but not delivered yet will be delivered inside the scope: it
+     * comes from outside, so the count at entry leaves it out (asyncio's gh-134471). */
+    to->cancelling = task_cancelling(t) - task_cancel_pending(t);
     start_timer(to);
     return 0;
 }

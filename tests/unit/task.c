@@ -176,8 +176,9 @@ static void *self_uncancel(void *arg)
     struct task *me = current_task();
     for (unsigned i = 0; i < times; i++)
         task_cancel(me);
-    note("count=%u ", task_cancelling(me));
+    note("count=%u pending=%d ", task_cancelling(me), task_cancel_pending(me));
     note("uncancel=%u ", task_uncancel(me));
+    note("pending=%d ", task_cancel_pending(me));
     note("sleep=%d ", async_sleep(0.1)); /* -ECANCELED unless the count went back to 0 */
     unsigned a = task_uncancel(me), b = task_uncancel(me);
     note("uncancel=%u,%u", a, b);
@@ -522,10 +523,11 @@ int main(void)
 
     unsigned once = 1, twice = 2;
     run_virtual(self_uncancel, &once, NULL);
-    is_str(trace, "count=1 uncancel=0 sleep=0 uncancel=0,0",
+    is_str(trace, "count=1 pending=1 uncancel=0 pending=0 sleep=0 uncancel=0,0",
            "uncancel to 0 withdraws the cancel not yet delivered (3.13), and stops at 0");
     run_virtual(self_uncancel, &twice, NULL);
-    snprintf(want, sizeof want, "count=2 uncancel=1 sleep=%d uncancel=0,0", -ECANCELED);
+    snprintf(want, sizeof want, "count=2 pending=1 uncancel=1 pending=1 sleep=%d uncancel=0,0",
+             -ECANCELED);
     is_str(trace, want, "uncancel above 0 leaves the cancel to be delivered");
 
     struct victim early = {"early", false, 0, false, 0, 0};
