@@ -48,7 +48,9 @@
  *
  * Lifetime: timeout() and timeout_at() return a scope owned by the caller; timeout_exit
  * frees it in any state (so the pattern above needs no other cleanup, even when entering
- * failed). Read timeout_expired() before exiting if you need it afterwards.
+ * failed). Read timeout_expired() before exiting if you need it afterwards. An entered
+ * scope holds a reference on its task until it is exited: a task that returns without
+ * exiting one leaks it, and loop_close says a future is still referenced.
  */
 #ifndef LAB_TIMEOUT_H
 #define LAB_TIMEOUT_H
