@@ -37,8 +37,9 @@
  *   retrieve (asyncio's FIRST_EXCEPTION reads the error that ends the wait; here the
  *   caller does, or the loop reports it as never retrieved).
  * - as_completed hands out the futures themselves, each once, in the order they finished;
- *   its timeout, fixed when it is made, ends the iteration with -ETIMEDOUT (the futures
- *   finished before it still come first) and cancels nothing.
+ *   its timeout, fixed when it is made (as in Python 3.13; 3.11 and 3.12 start it at the
+ *   first iteration), ends the iteration with -ETIMEDOUT (the futures finished before it
+ *   still come first) and cancels nothing.
  */
 #ifndef LAB_WAIT_H
 #define LAB_WAIT_H
