@@ -1,9 +1,10 @@
 #!/bin/sh
-# The runtime's laws side by side with asyncio: the same scenarios as tests/unit/wait.c
-# and tests/unit/task_group.c, run in python3's asyncio, must give the outcomes the C
-# tests assert of common/wait.c and common/task_group.c. Laws that changed in Python 3.13
-# (a task group re-requests a cancel from outside, gh-116720; uncancel withdraws a cancel
-# not yet delivered) are checked only where python3 is 3.13 or later.
+# The runtime's laws side by side with asyncio: the same scenarios as tests/unit/wait.c,
+# tests/unit/task_group.c and tests/unit/context_var.c, run in python3's asyncio, must
+# give the outcomes the C tests assert of common/wait.c, task_group.c and context_var.c.
+# Laws that changed in Python 3.13 (a task group re-requests a cancel from outside,
+# gh-116720; uncancel withdraws a cancel not yet delivered) are checked only where a
+# python3 of 3.13 or later is found.
 . "${0%/*}/lib.sh"
 # The newest Python found on PATH, so the 3.13 laws are compared wherever it is installed.
 python=python3
@@ -17,7 +18,7 @@ require_optional "$python -c 'import asyncio, sys; assert sys.version_info >= (3
     "python3 (3.11 or later)"
 
 found=$("$python" - <<'PY'
-import asyncio, sys
+import asyncio, contextvars, sys
 
 def line(*words):
     return " ".join(words)
@@ -166,11 +167,35 @@ async def error_and_cancel():
         pass
     return line("error-and-cancel:", f"inner-cancelled={t.cancelled()}")
 
+request_id = contextvars.ContextVar("request_id", default="none")
+
+async def context_copied_at_creation():
+    out = []
+    async def grandchild():
+        out.append(f"grandchild={request_id.get()}")
+    async def child(mine):
+        out.append(f"{mine}-sees={request_id.get()}")
+        request_id.set(mine)
+        await asyncio.sleep(0.1)
+        await asyncio.create_task(grandchild())
+        out.append(f"{mine}-after={request_id.get()}")
+    async def creator():
+        out.append(f"default={request_id.get()}")
+        request_id.set("r1")
+        a = asyncio.create_task(child("a"))
+        request_id.set("r2")
+        b = asyncio.create_task(child("b"))
+        await a
+        await b
+        out.append(f"parent={request_id.get()}")
+    await asyncio.create_task(creator())
+    return line("contextvars:", " ".join(out))
+
 async def main():
     # The scenarios are independent: run them at once, each in its own task, to be quick.
     scenarios = [wait_first_exception_cancelled, wait_timeout, wait_really_done,
                  wait_cancel_waiter, as_completed_timeout, group_child_fails,
-                 group_body_fails, group_outside_cancel]
+                 group_body_fails, group_outside_cancel, context_copied_at_creation]
     if sys.version_info >= (3, 13):
         scenarios += [nested_both_cancelled, error_and_cancel]
     for found in await asyncio.gather(*(s() for s in scenarios)):
@@ -198,6 +223,8 @@ like "$found" '^group-body-fails: errors=untidy: cleanup failed,the body states=
     "TaskGroup: the body's error aborts the children and comes after theirs"
 like "$found" '^group-outside-cancel: parent-cancelled=True states=ccccc$' \
     "TaskGroup: a cancel from outside cancels the children and stays a cancel"
+like "$found" '^contextvars: default=none a-sees=r1 b-sees=r2 grandchild=a grandchild=b a-after=a b-after=b parent=r2$' \
+    "contextvars: a task starts with its creator's values as they were when it was created"
 if printf '%s\n' "$found" | grep -q '^before-3.13$'; then
     diag "$python is older than 3.13: the gh-116720 laws (nested groups, errors with a cancel) are not compared"
 else
