@@ -27,6 +27,8 @@
  *   refused, as an error-checking pthread mutex refuses it (EPERM).
  * - A task that acquires a lock it holds gets -EDEADLK at once (asyncio would wait for
  *   ever; an error-checking pthread mutex says EDEADLK too).
+ * - A task that ends while it holds the lock leaves it locked for good (asyncio's does the
+ *   same): release it on every way out of the critical section, errors and cancels too.
  * - lock_acquire returns -EPERM outside a task. lock_free dies while a task waits.
  * - Not thread-safe: a lock between tasks of one loop, not between threads
  *   (pthread_mutex_t is that).
