@@ -123,8 +123,8 @@ int queue_put_nowait(struct queue *q, void *item)
     if (queue_full(q))
         return -EAGAIN;
     struct list_node *spare = list_pop_front(&q->spare);
-    struct queue_item *it = spare ? list_entry(spare, struct queue_item, node)
-                                  : xcalloc(1, sizeof *it);
+    struct queue_item *it =
+        spare ? list_entry(spare, struct queue_item, node) : xcalloc(1, sizeof *it);
     it->value = item;
     list_push_back(&q->items, &it->node);
     q->unfinished++;

@@ -321,8 +321,7 @@ static void laws(void)
     is_str(trace, "g1=a@0.100 g2=b@0.100 g3=c@0.200 ",
            "%s: getters wait while empty and are served in the order they came", backend);
     run_virtual(putters_in_line, NULL);
-    is_str(trace,
-           "p1:0@0.000 got a@0.100 p2:0@0.100 got b@0.200 p3:0@0.200 got c@0.300 ",
+    is_str(trace, "p1:0@0.000 got a@0.100 p2:0@0.100 got b@0.200 p3:0@0.200 got c@0.300 ",
            "%s: putters wait while full and are served in the order they came", backend);
 
     run_virtual(get_cancelled_before_woken, NULL);
@@ -348,8 +347,7 @@ static void laws(void)
            backend);
 
     run_virtual(shutdown_nonempty, NULL);
-    is_str(trace,
-           "get:0 data get:-108 get_nowait:-108 put:-108 put_nowait:-108 shutdown=1",
+    is_str(trace, "get:0 data get:-108 get_nowait:-108 put:-108 put_nowait:-108 shutdown=1",
            "%s: after shutdown the items left are still got, then gets and puts return "
            "-ESHUTDOWN; a second, immediate shutdown is allowed",
            backend);
@@ -371,8 +369,7 @@ static void laws(void)
            "getter behind: a later put stays in the queue",
            backend);
     run_virtual(drop_on_free, NULL);
-    is_str(trace, "dropped=2", "%s: queue_free hands the items left to the drop function",
-           backend);
+    is_str(trace, "dropped=2", "%s: queue_free hands the items left to the drop function", backend);
 }
 
 int main(void)
