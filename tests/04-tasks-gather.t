@@ -94,4 +94,10 @@ like "$out" 'owner: heartbeat was cancelled' "and the cancelled one"
 is "$(result task_lifetime.owned.reports)" 0 "so nothing is reported"
 is "$(result task_lifetime.owned.left)" 0 "and the owner's set is empty at the end"
 
+# --- spawn_cost: gather over N tasks finishes, and says what each cost.
+run $ch/spawn_cost --quick
+is "$rc" 0 "spawn_cost exits 0 (it dies if the gather of its tasks fails)"
+is "$(printf '%s\n' "$out" | grep -c '^round [0-9]*: gather over 200 tasks')" 2 "two rounds of 200 tasks"
+check "a task costs a positive number of ns" num_cmp "$(result tasks.ns_per_task.gather)" '>' 0
+
 done_testing
