@@ -2,7 +2,7 @@
 #include "future.h"
 
 #include "check.h"
-#include "loop_private.h" /* loop_future_born/died: the loop counts its live futures */
+#include "loop.h"
 
 #include <errno.h>
 #include <stdarg.h>
