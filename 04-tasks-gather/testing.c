@@ -93,7 +93,7 @@ static void *test_body(void *arg)
     int rc = t->fetch(&mock.client, &status);
     if (rc)
         return task_raise(rc, "fetch_data");
-    char what[96];
+    char what[128];
     expect(t, status && strcmp(status, "OK") == 0, "result[\"status\"] == \"OK\"");
     snprintf(what, sizeof what, "mock_client.get.assert_awaited_once() (awaited %d time%s)",
              mock.awaited, mock.awaited == 1 ? "" : "s");

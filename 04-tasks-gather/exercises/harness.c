@@ -68,7 +68,7 @@ static void *caller(void *arg)
 {
     struct batch *b = arg;
     struct job jobs[MAX_JOBS];
-    static char names[MAX_JOBS][16];
+    static char names[MAX_JOBS][32];
     for (size_t i = 0; i < b->n; i++) {
         snprintf(names[i], sizeof names[i], "job-%zu", i);
         jobs[i] = (struct job){names[i], probe_body, &b->probes[i]};
