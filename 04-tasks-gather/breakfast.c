@@ -57,11 +57,12 @@ static int prepare_breakfast(void)
     struct task *toast_task = create_task("toast", make_toast, NULL);
     struct future *both[] = {task_future(coffee_task), task_future(toast_task)};
     struct future *breakfast = gather(both, 2, GATHER_FAIL_FAST);
-    void *value = NULL;
-    int rc = await_future(breakfast, &value);
+    int rc = await_future(breakfast, NULL);
     if (rc == 0) {
-        char **results = value; /* coffee, toast = await asyncio.gather(...) */
-        say("早餐准备完成：%s和%s (at %.2f s)", results[0], results[1], elapsed());
+        void *coffee = NULL, *toast = NULL; /* coffee, toast = await asyncio.gather(...) */
+        gather_result(breakfast, 0, &coffee);
+        gather_result(breakfast, 1, &toast);
+        say("早餐准备完成：%s和%s (at %.2f s)", (char *)coffee, (char *)toast, elapsed());
     } else {
         say("准备早餐时发生错误：%s (at %.2f s)", future_error_message(breakfast), elapsed());
         struct task *tasks[] = {coffee_task, toast_task};
@@ -73,8 +74,9 @@ static int prepare_breakfast(void)
             }
     }
     future_unref(breakfast);
-    /* A cancel is a request: the coffee ends at its next turn. Wait for it to see how. */
-    int coffee = await_task(coffee_task, NULL);
+    /* A cancel is a request: the coffee ends at its next turn. Wait for it to see how
+     * (with no result pointer: only look, the gather took the result). */
+    int coffee = await_future(task_future(coffee_task), NULL);
     say("the coffee task ended %s (at %.2f s)",
         coffee == 0 ? "with its coffee" : coffee == -ECANCELED ? "cancelled" : "with an error",
         elapsed());

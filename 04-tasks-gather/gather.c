@@ -72,14 +72,14 @@ static double gather_and_print(task_fn *fn, struct job *jobs, size_t n)
         children[i] = task_future(tasks[i]);
     }
     struct future *all = gather(children, n, GATHER_FAIL_FAST);
-    void *value = NULL;
-    int rc = await_future(all, &value);
+    int rc = await_future(all, NULL);
     double took = elapsed();
     say("gather returned (at %.2f s): %s", took, rc == 0 ? "every result, in argument order" : "an error");
-    char **results = value; /* the gather's array: results[i] is tasks[i]'s */
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        printf("   results[%zu] = %s\n", i, results[i]);
-        free(results[i]);
+        void *result = NULL; /* results[i]: tasks[i]'s, taken from the gather */
+        if (gather_result(all, i, &result) == 0)
+            printf("   results[%zu] = %s\n", i, (char *)result);
+        free(result);
     }
     future_unref(all);
     for (size_t i = 0; i < n; i++)

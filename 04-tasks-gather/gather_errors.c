@@ -70,8 +70,7 @@ static void *main_task(void *arg)
 
     printf("方式1: results = await asyncio.gather(task1(), task2())\n");
     struct future *g = start("way1", GATHER_FAIL_FAST, &way1_task2_finished, &way1_task2);
-    void *value = NULL;
-    int rc = await_future(g, &value);
+    int rc = await_future(g, NULL);
     double caught_at = elapsed();
     if (rc == 0)
         say("%s", "no error?");
@@ -82,12 +81,12 @@ static void *main_task(void *arg)
 
     printf("\n方式2: results = await asyncio.gather(task1(), task2(), return_exceptions=True)\n");
     g = start("way2", GATHER_RETURN_EXCEPTIONS, &way2_task2_finished, &way2_task2);
-    rc = await_future(g, &value);
-    char **results = value;
-    if (rc == 0) /* print(results): [ValueError("任务1出错"), "任务2完成"], in argument order */
-        say("results (at %.2f s) = [%s %s, \"%s\"]", elapsed(),
+    rc = await_future(g, NULL);
+    void *second = NULL;
+    if (rc == 0 && gather_result(g, 1, &second) == 0) /* print(results), in argument order: */
+        say("results (at %.2f s) = [%s %s, \"%s\"]", elapsed(), /* [ValueError(...), "任务2完成"] */
             gather_error(g, 0) == -EINVAL ? "ValueError" : "?", gather_error_message(g, 0),
-            results[1] ? results[1] : "?");
+            (char *)second);
     int slot0 = gather_error(g, 0), slot1 = gather_error(g, 1);
     future_unref(g);
     task_release(way2_task2);

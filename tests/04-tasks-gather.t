@@ -57,6 +57,17 @@ is "$(result gather_errors.way1.task2_ran_on)" 1 "neither failed nor cancelled"
 is "$(result gather_errors.way2.slots_in_order)" 1 "方式2: [ValueError, result], in argument order"
 like "$out" 'results \(at 0\.03 s\) = \[ValueError 任务1出错, "任务2完成"\]' "printed as the article's comment has it"
 
+# --- batch_fetch: wait hands back done and pending; each outcome read, the failure named.
+LAB_VIRTUAL_CLOCK=1 run $ch/batch_fetch --quick
+is "$rc" 0 "batch_fetch exits 0"
+is "$(result batch_fetch.read)" 5 "ALL_COMPLETED: all five outcomes read"
+is "$(result batch_fetch.failed)" 1 "one failure"
+like "$out" '获取 http://example.com/missing 失败: 404 Not Found' "named by its url, with its error"
+is "$(result batch_fetch.seconds)" 0.02 "wait returned when the slowest (2 units) ended"
+is "$(result batch_fetch.timeout.read)" 4 "with a timeout of 1 unit: four done"
+is "$(result batch_fetch.timeout.pending_running)" 1 "and the slow one pending, still running: wait cancels nothing"
+unlike "$out" 'never retrieved' "every error was read: nothing reported"
+
 # --- exception_trap: no crash; one report on stderr for the unawaited task, none when awaited.
 LAB_VIRTUAL_CLOCK=1 run $ch/exception_trap --quick
 is "$rc" 0 "exception_trap exits 0: the loop did not crash"
@@ -64,11 +75,35 @@ is "$(result exception_trap.reports.unhandled)" 1 "the unawaited failing task is
 is "$(result exception_trap.reports.handled)" 0 "the awaited one is not reported"
 stderr=$(LAB_VIRTUAL_CLOCK=1 "$LAB_BUILD/$ch/exception_trap" --quick 2>&1 >/dev/null)
 is "$(printf '%s\n' "$stderr" | grep -c .)" 1 "stderr holds exactly one line"
-like "$stderr" 'exception was never retrieved \(in faulty_task\): .*任务出错' \
+like "$stderr" '^\[ *[0-9.]*s\] \[loop\] Task exception was never retrieved \(in faulty_task\): .*任务出错$' \
     "the report names the task and its error"
 like "$out" '捕获异常: 任务出错' "the 正例 catches the error"
 like "$out" 'main is still running at 0\.01 s' "main ran on after the task failed"
 like "$out" 'returned normally: yes' "asyncio.run() returned normally"
+
+# --- taskgroup_vs_gather: gather cancels nothing; the task group cancels the rest at once.
+LAB_VIRTUAL_CLOCK=1 run $ch/taskgroup_vs_gather --quick
+is "$rc" 0 "taskgroup_vs_gather exits 0"
+is "$(result taskgroup_vs_gather.gather.cancelled)" 0 "gather: the other two fetches were not cancelled"
+is "$(result taskgroup_vs_gather.gather.last_end)" 0.03 "and ran on to 3 s"
+is "$(result taskgroup_vs_gather.group.cancelled)" 2 "the task group cancelled the other two"
+is "$(result taskgroup_vs_gather.group.last_end)" 0.01 "at 1 s, when url1 failed"
+is "$(result taskgroup_vs_gather.group.body_cancelled)" 1 "and interrupted its body"
+is "$(result taskgroup_vs_gather.group.errors)" 1 "one error reported"
+like "$out" 'except\* url1: url1: connection reset' "by the child's name"
+like "$out" 'it is the task group that cancels' "the verdict against the article"
+
+# --- semaphore_batch: the most tasks inside the semaphore never exceeds max_concurrent.
+LAB_VIRTUAL_CLOCK=1 run $ch/semaphore_batch --quick
+is "$rc" 0 "semaphore_batch exits 0"
+is "$(result semaphore_batch.article.peak)" 3 "the article's 3 tasks under max_concurrent=5: all 3 inside at once"
+is "$(result semaphore_batch.large.peak)" 5 "20 tasks: at most 5 inside, and 5 reached"
+is "$(result semaphore_batch.large.seconds)" 0.04 "20 tasks of 0.01 s, 5 at a time: 0.04 s"
+is "$(result semaphore_batch.large.in_order)" 20 "every result in its task's place"
+check "no line shows more than 5 inside" sh -c '! printf "%s\n" "$1" | grep -q "inside: [6-9]"' _ "$out"
+LAB_VIRTUAL_CLOCK=1 run $ch/semaphore_batch --quick --tasks 37
+is "$(result semaphore_batch.large.peak)" 5 "37 tasks: still at most 5 inside"
+is "$(result semaphore_batch.large.seconds)" 0.08 "in 8 rounds of 0.01 s"
 
 # --- testing: a fresh loop per test; the fake's awaits checked; the timeout in no real time.
 run $ch/testing --quick
@@ -85,7 +120,7 @@ LAB_VIRTUAL_CLOCK=1 run $ch/task_lifetime --quick
 is "$rc" 0 "task_lifetime exits 0"
 is "$(result task_lifetime.released.left)" 0 "released tasks run to their end (the loop holds them)"
 is "$(result task_lifetime.released.reports)" 1 "the released one that failed is reported as never retrieved"
-like "$out" 'never retrieved \(in metrics-refused\)' "by name"
+like "$out" 'Task exception was never retrieved \(in metrics-refused\)' "by name"
 like "$out" '\[async_run\] 1 task still running: heartbeat; cancelling' \
     "the released heartbeat is left for async_run to cancel"
 is "$(result task_lifetime.owned.read)" 3 "the owner's done callback read all three outcomes"
@@ -94,10 +129,24 @@ like "$out" 'owner: heartbeat was cancelled' "and the cancelled one"
 is "$(result task_lifetime.owned.reports)" 0 "so nothing is reported"
 is "$(result task_lifetime.owned.left)" 0 "and the owner's set is empty at the end"
 
+# --- context_values: each task sees its own request id; a child's change stays in the child.
+run $ch/context_values --quick
+is "$rc" 0 "context_values exits 0"
+is "$(result context_values.checks)" 10 "ten checks of the id inside the tasks"
+is "$(result context_values.mismatches)" 0 "none saw another request's id, or a later change"
+is "$(result context_values.main_untouched)" 1 "main never saw a child's id"
+like "$out" '\[query_db\] \[request_id=r1\] rows back' "query_db kept the id it started with"
+like "$out" '\[retry_cache\] \[request_id=r2/retry\]' "a child's own set shows in its lines"
+like "$out" '\[handle_request\] \[request_id=r2\] still r2 here' "and not in its parent's"
+unlike "$out" '\[main\] \[request_id' "main's lines carry no tag"
+unlike "$out" '\[request_id=r1[^]]*\].*r2|\[request_id=r2[^]]*\].*r1' "no line mixes the two requests"
+
 # --- spawn_cost: gather over N tasks finishes, and says what each cost.
 run $ch/spawn_cost --quick
 is "$rc" 0 "spawn_cost exits 0 (it dies if the gather of its tasks fails)"
 is "$(printf '%s\n' "$out" | grep -c '^round [0-9]*: gather over 200 tasks')" 2 "two rounds of 200 tasks"
-check "a task costs a positive number of ns" num_cmp "$(result tasks.ns_per_task.gather)" '>' 0
+is "$(printf '%s\n' "$out" | grep -c '^round [0-9]*: a task group over 200 tasks')" 2 "and two in a task group"
+check "a gathered task costs a positive number of ns" num_cmp "$(result tasks.ns_per_task.gather)" '>' 0
+check "so does a task in a group" num_cmp "$(result tasks.ns_per_task.task_group)" '>' 0
 
 done_testing

@@ -8,7 +8,8 @@
  * taken for one job's error. Two ways that work (pick one):
  *   - `limit` worker tasks, each taking the next job not yet started and running it as a
  *     task, until none is left; gather the workers;
- *   - a window: start `limit` jobs, and each time one ends (a done callback) start the next.
+ *   - a window: start `limit` jobs, and each time one ends start the next (a done callback
+ *     tells you, or async_wait(..., WAIT_FIRST_COMPLETED, ...) from wait.h).
  * Then the cancel: await_task returns -ECANCELED when the job was cancelled *or* when your
  * own task was; task_cancelling(current_task()) > 0 tells which. On your own cancel, start
  * nothing more, let the running jobs end (cancelled), and return -ECANCELED.

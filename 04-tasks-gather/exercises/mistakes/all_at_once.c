@@ -21,12 +21,10 @@ int bounded_gather(const struct job *jobs, size_t n, size_t limit, struct outcom
         futures[i] = task_future(tasks[i]);
     }
     struct future *all = gather(futures, n, GATHER_RETURN_EXCEPTIONS);
-    void *value = NULL;
-    int rc = await_future(all, &value);
-    void **results = value;
+    int rc = await_future(all, NULL);
     for (size_t i = 0; i < n; i++) {
-        out[i].rc = rc == 0 ? gather_error(all, i) : rc;
-        out[i].result = rc == 0 ? results[i] : NULL;
+        out[i].result = NULL;
+        out[i].rc = rc == 0 ? gather_result(all, i, &out[i].result) : rc;
         task_release(tasks[i]);
     }
     future_unref(all);
