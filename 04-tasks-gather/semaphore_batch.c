@@ -32,7 +32,7 @@ struct service {
 struct task_spec {
     struct service *service;
     int id;
-    char name[16];
+    char name[24];
     char url[48];
     char result[160];
 };
