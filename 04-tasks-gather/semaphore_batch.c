@@ -1,9 +1,10 @@
 /*
  * semaphore_batch.c — a batch behind a semaphore: never more than max_concurrent at once.
  *
- * Mirrors A3 「高并发网络请求处理」 (AsyncService.execute_batch): every task is started at
- * once and gathered with return_exceptions=True, and each holds `async with
- * self.semaphore` while it works (0.1 s), so at most max_concurrent are inside. The program
+ * Mirrors A3 「高并发网络请求处理」, 「编码规范与设计模式」 (AsyncService.execute_batch):
+ * every task is started at once and gathered with return_exceptions=True, and each holds
+ * `async with self.semaphore` while it works (0.1 s), so at most max_concurrent are
+ * inside. The program
  * counts the tasks inside the semaphore and keeps the largest count it sees. The article's
  * own batch (3 tasks, max_concurrent=5) never reaches the limit; a batch of 20 does, and
  * takes 20 / 5 x 0.1 s = 0.4 s instead of 0.1 s.
