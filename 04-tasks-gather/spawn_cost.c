@@ -93,7 +93,7 @@ static void *main_task(void *arg)
 
 int main(int argc, char **argv)
 {
-    long rounds = 5;
+    long rounds = 2;
     bool quick = false;
     const struct opt opts[] = {
         OPT_INT("tasks", "N", &ntasks, 1, 1000000, "tasks per gather"),
