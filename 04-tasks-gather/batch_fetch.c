@@ -97,7 +97,8 @@ static void *main_task(void *arg)
     batch_fetch(INFINITY, &read, &failed, &pending);
     double all_done = elapsed();
     printf("   %d outcomes read, %d failure named, %d pending, at %.2f s: wait returned when the "
-           "slowest ended\n", read, failed, pending, all_done);
+           "slowest ended\n",
+           read, failed, pending, all_done);
     result_record("batch_fetch.read", read, "count");
     result_record("batch_fetch.failed", failed, "count");
     result_record("batch_fetch.seconds", all_done, "s");
@@ -106,7 +107,8 @@ static void *main_task(void *arg)
     elapsed_reset();
     batch_fetch(1.0 * unit, &read, &failed, &pending);
     printf("   %d outcomes read, %d pending and still running when wait returned at %.2f s: "
-           "wait() %s\n", read, pending, elapsed(),
+           "wait() %s\n",
+           read, pending, elapsed(),
            pending ? "cancels nothing, so the caller cancelled it" : "left nothing pending");
     result_record("batch_fetch.timeout.read", read, "count");
     result_record("batch_fetch.timeout.pending_running", pending, "count");

@@ -78,7 +78,9 @@ static int prepare_breakfast(void)
      * (with no result pointer: only look, the gather took the result). */
     int coffee = await_future(task_future(coffee_task), NULL);
     say("the coffee task ended %s (at %.2f s)",
-        coffee == 0 ? "with its coffee" : coffee == -ECANCELED ? "cancelled" : "with an error",
+        coffee == 0            ? "with its coffee"
+        : coffee == -ECANCELED ? "cancelled"
+                               : "with an error",
         elapsed());
     task_release(coffee_task);
     task_release(toast_task);
@@ -110,7 +112,8 @@ int main(int argc, char **argv)
 {
     bool quick = false;
     const struct opt opts[] = {
-        OPT_DOUBLE("seconds", "S", &unit, 0.001, 10, "the article's one second (coffee 3, toast 2)"),
+        OPT_DOUBLE("seconds", "S", &unit, 0.001, 10,
+                   "the article's one second (coffee 3, toast 2)"),
         OPT_QUICK(&quick),
         OPT_END,
     };

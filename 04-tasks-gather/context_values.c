@@ -94,8 +94,8 @@ static void *main_task(void *arg)
     task_release(r1);
     task_release(r2);
     bool main_untouched = context_var_get(&request_id) == NULL;
-    printf("\n%d checks of the request id in its own tasks, %d wrong; main still has %s.\n",
-           checks, mismatches, main_untouched ? "none: no child's set reached it" : "one (WRONG)");
+    printf("\n%d checks of the request id in its own tasks, %d wrong; main still has %s.\n", checks,
+           mismatches, main_untouched ? "none: no child's set reached it" : "one (WRONG)");
     result_record("context_values.checks", checks, "count");
     result_record("context_values.mismatches", mismatches, "count");
     result_record("context_values.main_untouched", main_untouched, "bool");

@@ -105,7 +105,8 @@ int main(int argc, char **argv)
 {
     bool quick = false;
     const struct opt opts[] = {
-        OPT_DOUBLE("seconds", "S", &unit, 0.001, 10, "the article's one second (delays are 1, 2 of these)"),
+        OPT_DOUBLE("seconds", "S", &unit, 0.001, 10,
+                   "the article's one second (delays are 1, 2 of these)"),
         OPT_QUICK(&quick),
         OPT_END,
     };

@@ -34,8 +34,8 @@ static void main_unhandled(void)
 {
     struct task *task = create_task("faulty_task", faulty_task, NULL);
     async_sleep(pause); /* 未等待任务，异常未捕获 */
-    say("main is still running at %.2f s; the task is %s: the loop did not crash",
-        elapsed(), task_done(task) ? "done, with its error unread" : "not done");
+    say("main is still running at %.2f s; the task is %s: the loop did not crash", elapsed(),
+        task_done(task) ? "done, with its error unread" : "not done");
     say("main lets go of the task (end of main: its last reference goes)");
     fflush(stdout);
     task_release(task); /* the report comes here, on stderr */
@@ -67,12 +67,13 @@ static void *main_task(void *arg)
     safe_main();
     int handled_reports = reports_counted();
 
-    printf("\n\"never retrieved\" reports: %d for the task nobody awaited, %d for the awaited one.\n"
-           "The article says the loop crashes; here %s.\n",
-           unhandled_reports, handled_reports,
-           unhandled_reports == 1 && handled_reports == 0
-               ? "it ran on, and the unread error was reported once"
-               : "the reports are not what asyncio gives (1 and 0)");
+    printf(
+        "\n\"never retrieved\" reports: %d for the task nobody awaited, %d for the awaited one.\n"
+        "The article says the loop crashes; here %s.\n",
+        unhandled_reports, handled_reports,
+        unhandled_reports == 1 && handled_reports == 0
+            ? "it ran on, and the unread error was reported once"
+            : "the reports are not what asyncio gives (1 and 0)");
     result_record("exception_trap.reports.unhandled", unhandled_reports, "count");
     result_record("exception_trap.reports.handled", handled_reports, "count");
     return NULL;

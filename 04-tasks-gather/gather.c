@@ -26,8 +26,8 @@ static bool sequential = false;
 
 struct job {
     const char *name;
-    double delay;     /* in the article's seconds */
-    double finished;  /* when it finished, on the loop's clock */
+    double delay;    /* in the article's seconds */
+    double finished; /* when it finished, on the loop's clock */
 };
 
 /* async def task_func(name, delay): sleep(delay); return f"{name} 完成，延迟 {delay} 秒" */
@@ -74,7 +74,8 @@ static double gather_and_print(task_fn *fn, struct job *jobs, size_t n)
     struct future *all = gather(children, n, GATHER_FAIL_FAST);
     int rc = await_future(all, NULL);
     double took = elapsed();
-    say("gather returned (at %.2f s): %s", took, rc == 0 ? "every result, in argument order" : "an error");
+    say("gather returned (at %.2f s): %s", took,
+        rc == 0 ? "every result, in argument order" : "an error");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         void *result = NULL; /* results[i]: tasks[i]'s, taken from the gather */
         if (gather_result(all, i, &result) == 0)
@@ -105,7 +106,8 @@ static double one_after_another(struct job *jobs, size_t n)
 static void *main_task(void *arg)
 {
     (void)arg;
-    printf("1. A2 并发执行多个任务: gather(task_func(\"任务1\", 1), (\"任务2\", 2), (\"任务3\", 3))\n");
+    printf("1. A2 并发执行多个任务: gather(task_func(\"任务1\", 1), (\"任务2\", 2), (\"任务3\", "
+           "3))\n");
     struct job a2[] = {{"任务1", 1, 0}, {"任务2", 2, 0}, {"任务3", 3, 0}};
     double took = gather_and_print(task_func, a2, 3);
     double sum = (1 + 2 + 3) * unit, longest = 3 * unit;
@@ -116,13 +118,16 @@ static void *main_task(void *arg)
     result_record("gather.sum_of_delays", sum, "s");
 
     printf("\n2. A3 协程: gather(fetch_data(\"http://api1.com\"), ... api2, api3), 1 s each\n");
-    struct job a3[] = {{"http://api1.com", 1, 0}, {"http://api2.com", 1, 0}, {"http://api3.com", 1, 0}};
+    struct job a3[] = {
+        {"http://api1.com", 1, 0}, {"http://api2.com", 1, 0}, {"http://api3.com", 1, 0}};
     result_record("gather.fetch_data.seconds", gather_and_print(fetch_data, a3, 3), "s");
 
-    printf("\n3. the results keep the arguments' order, not the finishing order (delays 0.3, 0.1, 0.2)\n");
+    printf("\n3. the results keep the arguments' order, not the finishing order (delays 0.3, 0.1, "
+           "0.2)\n");
     struct job mixed[] = {{"任务1", 0.3, 0}, {"任务2", 0.1, 0}, {"任务3", 0.2, 0}};
     gather_and_print(task_func, mixed, 3);
-    bool finished_out_of_order = mixed[1].finished < mixed[2].finished && mixed[2].finished < mixed[0].finished;
+    bool finished_out_of_order =
+        mixed[1].finished < mixed[2].finished && mixed[2].finished < mixed[0].finished;
     printf("   finishing order: %s; results: 任务1, 任务2, 任务3\n",
            finished_out_of_order ? "任务2, 任务3, 任务1" : "not the expected 2, 3, 1");
     result_record("gather.finished_out_of_order", finished_out_of_order, "bool");
@@ -138,7 +143,8 @@ int main(int argc, char **argv)
 {
     bool quick = false;
     const struct opt opts[] = {
-        OPT_DOUBLE("seconds", "S", &unit, 0.001, 10, "the article's one second (delays are 1, 2, 3 of these)"),
+        OPT_DOUBLE("seconds", "S", &unit, 0.001, 10,
+                   "the article's one second (delays are 1, 2, 3 of these)"),
         OPT_FLAG("sequential", &sequential, "also await part 1's tasks one after another"),
         OPT_QUICK(&quick),
         OPT_END,

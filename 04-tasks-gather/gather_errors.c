@@ -91,11 +91,13 @@ static void *main_task(void *arg)
     future_unref(g);
     task_release(way2_task2);
 
-    bool ran_on = task_done(way1_task2) && !task_cancelled(way1_task2) &&
-                  way1_task2_finished > caught_at;
+    bool ran_on =
+        task_done(way1_task2) && !task_cancelled(way1_task2) && way1_task2_finished > caught_at;
     printf("\n方式1's task2: %s, finished at %.2f s, %.2f s after gather raised at %.2f s.\n"
            "The article says one error fails every task; here task2 %s.\n",
-           !task_done(way1_task2) ? "still running" : task_cancelled(way1_task2) ? "cancelled" : "completed",
+           !task_done(way1_task2)       ? "still running"
+           : task_cancelled(way1_task2) ? "cancelled"
+                                        : "completed",
            way1_task2_finished, way1_task2_finished - caught_at, caught_at,
            ran_on ? "ran on and completed" : "did NOT run on");
     task_release(way1_task2);

@@ -101,7 +101,8 @@ static void run(const char *title, int n, int max_concurrent, const char *name)
     int in_order = execute_batch(&s, specs, n, n <= 5);
     double took = elapsed();
     printf("   %d tasks, max_concurrent=%d: at most %d inside at once (%s), %d results in order, "
-           "%.2f s\n\n", n, max_concurrent, s.peak,
+           "%.2f s\n\n",
+           n, max_concurrent, s.peak,
            s.peak <= max_concurrent ? "within the limit" : "OVER THE LIMIT", in_order, took);
     char key[64];
     snprintf(key, sizeof key, "semaphore_batch.%s.peak", name);

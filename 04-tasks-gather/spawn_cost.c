@@ -4,9 +4,9 @@
  * Mirrors A2 「并发执行多个任务」 at scale: `await asyncio.gather(*(job() for _ in range(N)))`,
  * and A1 「10. 前沿趋势与展望」's TaskGroup doing the same (`tg.create_task(job())` N times).
  * Each task is a coroutine with its own stack, a future, a turn through the loop's ready
- * queue and a done callback into the gather (or the group); the figure is the whole life of one task,
- * from create_task to its release, divided out over N. Best of several rounds, so one
- * noisy round does not decide. `make bench` prints it beside asyncio doing the same.
+ * queue and a done callback into the gather (or the group); the figure is the whole life of one
+ * task, from create_task to its release, divided out over N. Best of several rounds, so one noisy
+ * round does not decide. `make bench` prints it beside asyncio doing the same.
  */
 #include "args.h"
 #include "check.h"

@@ -123,8 +123,8 @@ static void *main_task(void *arg)
     async_sleep(2 * unit);
     int released_reports = reports_counted(), uploads_left = still_running("metrics");
     say("at %.2f s, %d of the 2 uploads nobody held still run%s; %d 'never retrieved' "
-        "report%s; nobody read the 202 Accepted", elapsed(), uploads_left,
-        uploads_left ? "" : ": both ran to their end", released_reports,
+        "report%s; nobody read the 202 Accepted",
+        elapsed(), uploads_left, uploads_left ? "" : ": both ran to their end", released_reports,
         released_reports == 1 ? "" : "s");
 
     printf("\n2. an owner: a set of tasks, and a done callback that reads every outcome\n");
@@ -146,7 +146,8 @@ static void *main_task(void *arg)
     result_record("task_lifetime.released.reports", released_reports, "count");
     result_record("task_lifetime.released.left", uploads_left, "count");
     result_record("task_lifetime.owned.reports", owned_reports, "count");
-    result_record("task_lifetime.owned.read", owner.results + owner.errors + owner.cancelled, "count");
+    result_record("task_lifetime.owned.read", owner.results + owner.errors + owner.cancelled,
+                  "count");
     result_record("task_lifetime.owned.left", owner.count, "count");
     return NULL;
 }

@@ -94,7 +94,8 @@ static int with_gather(void)
     }
     double last;
     int cancelled = cancelled_count(&last);
-    printf("   gather cancelled %d of the other 2; the last one ended at %.2f s\n", cancelled, last);
+    printf("   gather cancelled %d of the other 2; the last one ended at %.2f s\n", cancelled,
+           last);
     result_record("taskgroup_vs_gather.gather.cancelled", cancelled, "count");
     result_record("taskgroup_vs_gather.gather.last_end", last, "s");
     return cancelled;
@@ -111,7 +112,9 @@ static int with_task_group(void)
     say("the body's await returned at %.2f s: %s", elapsed(), body ? strerror(-body) : "done");
     int rc = task_group_exit(tg, body); /* 自动等待所有任务完成 */
     say("the group ended at %.2f s: %s", elapsed(),
-        rc == TASK_GROUP_FAILED ? "ExceptionGroup" : rc ? strerror(-rc) : "no error");
+        rc == TASK_GROUP_FAILED ? "ExceptionGroup"
+        : rc                    ? strerror(-rc)
+                                : "no error");
     for (size_t i = 0; i < task_group_error_count(tg); i++) {
         const struct task_group_error *e = task_group_error(tg, i);
         say("  except* %s: %s", e->task_name, e->message);
@@ -132,10 +135,11 @@ static void *main_task(void *arg)
 {
     (void)arg;
     int by_gather = with_gather(), by_group = with_task_group();
-    printf("\nThe article credits the task group with avoiding gather's \"one failure cancels all\".\n"
-           "Measured: gather cancelled %d of the other fetches, the task group %d: %s.\n",
-           by_gather, by_group,
-           by_gather < by_group ? "it is the task group that cancels" : "no difference seen");
+    printf(
+        "\nThe article credits the task group with avoiding gather's \"one failure cancels all\".\n"
+        "Measured: gather cancelled %d of the other fetches, the task group %d: %s.\n",
+        by_gather, by_group,
+        by_gather < by_group ? "it is the task group that cancels" : "no difference seen");
     return NULL;
 }
 
@@ -143,7 +147,8 @@ int main(int argc, char **argv)
 {
     bool quick = false;
     const struct opt opts[] = {
-        OPT_DOUBLE("seconds", "S", &unit, 0.001, 10, "the article's one second (fetches take 1, 2, 3)"),
+        OPT_DOUBLE("seconds", "S", &unit, 0.001, 10,
+                   "the article's one second (fetches take 1, 2, 3)"),
         OPT_QUICK(&quick),
         OPT_END,
     };

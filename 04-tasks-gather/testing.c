@@ -46,8 +46,8 @@ static int fetch_data_twice(struct client *client, const char **status)
 struct fake_client {
     struct client client;
     bool hangs;
-    int awaited;            /* mock.get.await_count */
-    char last_path[64];     /* mock.get.await_args */
+    int awaited;        /* mock.get.await_count */
+    char last_path[64]; /* mock.get.await_args */
 };
 
 static int fake_get(struct client *c, const char *path, const char **status)
@@ -135,9 +135,11 @@ static bool run_test(struct test *t, int number)
     double on_loop = loop_time(loop);
     wall = now_sec() - wall;
     loop_close(loop);
-    const char *verdict = t->timed_out ? "TIMEOUT" : rc == 0 && t->failed_checks == 0 ? "PASS" : "FAIL";
-    printf("  %s after %.3f s on the loop's clock, %.6f s of real time (expected: %s)\n\n",
-           verdict, on_loop, wall, t->expected);
+    const char *verdict = t->timed_out                       ? "TIMEOUT"
+                          : rc == 0 && t->failed_checks == 0 ? "PASS"
+                                                             : "FAIL";
+    printf("  %s after %.3f s on the loop's clock, %.6f s of real time (expected: %s)\n\n", verdict,
+           on_loop, wall, t->expected);
     if (t->timed_out) {
         result_record("testing.timeout.loop_seconds", on_loop, "s");
         result_record("testing.timeout.real_seconds", wall, "s");
@@ -167,7 +169,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3; i++)
         as_expected += run_test(&tests[i], i + 1);
     printf("%d of 3 tests ended as expected: the checks %s the retrying fetch_data, and the "
-           "hung test %s.\n", as_expected, tests[1].failed_checks ? "caught" : "MISSED",
+           "hung test %s.\n",
+           as_expected, tests[1].failed_checks ? "caught" : "MISSED",
            tests[2].timed_out ? "was stopped by the timeout" : "was NOT stopped");
     result_record("testing.as_expected", as_expected, "count");
     return as_expected == 3 ? 0 : 1;

@@ -132,9 +132,10 @@ static void check_slots(const struct batch *b, const char *what)
         const struct probe *p = &b->probes[i];
         if (p->runs != 1) {
             snprintf(line, sizeof line, "job %zu ran %d times", i, p->runs);
-            verdict(false, what, p->runs == 0 ? "a job never ran: every job must be started, "
-                                                "even after another one failed"
-                                              : line);
+            verdict(false, what,
+                    p->runs == 0 ? "a job never ran: every job must be started, "
+                                   "even after another one failed"
+                                 : line);
             return;
         }
         int want = p->fails ? -EIO : 0;
@@ -142,11 +143,12 @@ static void check_slots(const struct batch *b, const char *what)
             const struct probe *got = b->out[i].result;
             snprintf(line, sizeof line,
                      "out[%zu] holds %s: each job's outcome goes into its own slot, out[i] for "
-                     "jobs[i], whatever order they end in", i,
+                     "jobs[i], whatever order they end in",
+                     i,
                      got ? (got->index == (int)i ? "the right result with a wrong code"
                                                  : "another job's result")
-                         : b->out[i].rc == -EIO ? "job's error, but job did not fail"
-                                                : "no result");
+                     : b->out[i].rc == -EIO ? "job's error, but job did not fail"
+                                            : "no result");
             verdict(false, what, line);
             return;
         }
@@ -172,14 +174,15 @@ static void check_starts(const struct batch *b, const double *expected)
         double got = b->probes[i].started;
         if (got < 0 || same(got, expected[i]))
             continue;
-        const char *why = got < expected[i]            ? "before a slot was free"
+        const char *why = got < expected[i]      ? "before a slot was free"
                           : peak < (int)b->limit ? "the jobs ran one at a time"
                           : in_batches(b) ? "the jobs go in batches that wait for their slowest "
                                             "job: start the next one as soon as ANY job ends"
-                          : got - expected[i] < 0.05 ? "a little late: polling with a sleep misses "
-                                                       "the moment a job ends; wait for the jobs"
-                                                     : "a slot was free earlier: start the next job "
-                                                       "when the FIRST running job ends, not the oldest";
+                          : got - expected[i] < 0.05
+                              ? "a little late: polling with a sleep misses "
+                                "the moment a job ends; wait for the jobs"
+                              : "a slot was free earlier: start the next job "
+                                "when the FIRST running job ends, not the oldest";
         snprintf(line, sizeof line, "job %zu started at %.2f s, not %.2f s: %s", i, got,
                  expected[i], why);
         verdict(false, what, line);
@@ -204,9 +207,10 @@ static int check(void)
     verdict(peak >= 2, line, "the jobs ran one after another: start up to `limit` at once");
     check_starts(b, starts);
     check_slots(b, "every job ran once, its outcome in out[i]");
-    snprintf(line, sizeof line, "it returns 0 when the last job ends, at 0.5 s (returned %d at %.1f s, "
-             "%d job%s still running)", b->rc, b->returned, b->running_at_return,
-             b->running_at_return == 1 ? "" : "s");
+    snprintf(line, sizeof line,
+             "it returns 0 when the last job ends, at 0.5 s (returned %d at %.1f s, "
+             "%d job%s still running)",
+             b->rc, b->returned, b->running_at_return, b->running_at_return == 1 ? "" : "s");
     verdict(b->rc == 0 && b->running_at_return == 0 && same(b->returned, 0.5), line,
             b->running_at_return ? "it returned while jobs were running: wait for every job to end"
                                  : "return 0 once every job has ended");
@@ -217,8 +221,10 @@ static int check(void)
     check_slots(b, "a failing job's error goes into its slot; the other jobs still run");
     verdict(b->rc == 0, "and bounded_gather still returns 0",
             "a job's error belongs in out[i].rc, not in bounded_gather's return value");
-    snprintf(line, sizeof line, "a failure takes no slot away: five jobs, two at a time, end at "
-             "0.3 s (ended at %.1f s, at most %d at once)", b->returned, peak);
+    snprintf(line, sizeof line,
+             "a failure takes no slot away: five jobs, two at a time, end at "
+             "0.3 s (ended at %.1f s, at most %d at once)",
+             b->returned, peak);
     verdict(same(b->returned, 0.3), line,
             "after a job failed, fewer jobs ran at once: go on with the next job, do not stop");
 
@@ -235,8 +241,10 @@ static int check(void)
             "because YOUR task was cancelled (task_cancelling(current_task()) > 0), stop");
     verdict(started_after == 0, "cancelled, it starts no new job",
             "after the cancel a new job was started: the cancel was swallowed");
-    snprintf(line, sizeof line, "cancelled, it returns only once the jobs it started have ended "
-             "(%d still running)", b->running_at_return);
+    snprintf(line, sizeof line,
+             "cancelled, it returns only once the jobs it started have ended "
+             "(%d still running)",
+             b->running_at_return);
     verdict(still_running == 0 && b->running_at_return == 0 && b->out[2].rc == -ECANCELED &&
                 b->out[3].rc == -ECANCELED,
             line, "cancel the running jobs, then wait for them before returning");
@@ -261,7 +269,8 @@ static void demo(void)
         printf("  job-%zu: started at %.1f s, ended at %.1f s, rc %d\n", i, b->probes[i].started,
                b->probes[i].ended, b->out[i].rc);
     printf("bounded_gather returned %d at %.1f s; at most %d ran at once "
-           "(a sliding window of 2 ends at 0.5 s)\n", b->rc, b->returned, peak);
+           "(a sliding window of 2 ends at 0.5 s)\n",
+           b->rc, b->returned, peak);
 }
 
 int main(int argc, char **argv)

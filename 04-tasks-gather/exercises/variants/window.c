@@ -17,9 +17,9 @@
 
 struct window {
     struct outcome *out;
-    struct task **tasks;   /* tasks[i] while job i runs, else NULL */
+    struct task **tasks; /* tasks[i] while job i runs, else NULL */
     size_t running;
-    struct future *wake;   /* completed by the next job to end */
+    struct future *wake; /* completed by the next job to end */
 };
 
 struct slot {
