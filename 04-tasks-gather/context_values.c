@@ -15,6 +15,7 @@
 #include "say.h"
 #include "task.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,7 +40,9 @@ static void *query_db(void *arg)
     const char *id = arg; /* the id it was started with, to check against */
     say("SELECT ... (started with the id of its creator)");
     expect_id(id);
-    async_sleep(unit);
+    int err = async_sleep(unit);
+    if (err)
+        return task_raise(err, "query_db");
     say("rows back");
     expect_id(id);
     return NULL;
@@ -53,7 +56,9 @@ static void *retry_cache(void *arg)
     snprintf(mine, sizeof retry_ids[0], "%s/retry", id);
     context_var_set(&request_id, mine); /* this task's copy only */
     say("cache miss: retrying under a new id");
-    async_sleep(unit / 2);
+    int err = async_sleep(unit / 2);
+    if (err)
+        return task_raise(err, "retry_cache");
     expect_id(mine);
     return NULL;
 }
@@ -65,18 +70,24 @@ static void *handle_request(void *arg)
     say("request received");
     struct task *db = create_task("query_db", query_db, (void *)id);
     struct task *cache = create_task("retry_cache", retry_cache, (void *)id);
-    async_sleep(unit / 4);
-    say("still %s here, whatever retry_cache set", (char *)context_var_get(&request_id));
-    expect_id(id);
     static char later_ids[2][16];
     char *later = later_ids[id[1] - '1'];
-    snprintf(later, sizeof later_ids[0], "%s.v2", id);
-    context_var_set(&request_id, later); /* set after the helpers started: query_db keeps */
-    say("request_id set to %s; query_db keeps %s", later, id); /* the copy it began with */
-    await_task(db, NULL);
+    if (async_sleep(unit / 4) == 0) {
+        say("still %s here, whatever retry_cache set", (char *)context_var_get(&request_id));
+        expect_id(id);
+        snprintf(later, sizeof later_ids[0], "%s.v2", id);
+        context_var_set(&request_id, later); /* set after the helpers started: query_db */
+        say("request_id set to %s; query_db keeps %s", later, id); /* keeps its copy */
+    } else { /* cancelled: the helpers go too */
+        task_cancel(db);
+        task_cancel(cache);
+    }
+    await_task(db, NULL); /* a cancel arriving here reaches the helper awaited */
     await_task(cache, NULL);
     task_release(db);
     task_release(cache);
+    if (task_cancelling(current_task()) > 0)
+        return task_raise(-ECANCELED, "request %s", id);
     say("response sent");
     expect_id(later);
     return NULL;

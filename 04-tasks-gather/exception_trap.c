@@ -30,16 +30,21 @@ static void *faulty_task(void *arg)
 }
 
 /* 反例: the task is created, main sleeps, nobody awaits it. */
-static void main_unhandled(void)
+static int main_unhandled(void)
 {
     struct task *task = create_task("faulty_task", faulty_task, NULL);
-    async_sleep(pause); /* 未等待任务，异常未捕获 */
+    int err = async_sleep(pause); /* 未等待任务，异常未捕获 */
+    if (err) {
+        task_release(task);
+        return err;
+    }
     say("main is still running at %.2f s; the task is %s: the loop did not crash", elapsed(),
         task_done(task) ? "done, with its error unread" : "not done");
     say("main lets go of the task (end of main: its last reference goes)");
     fflush(stdout);
     task_release(task); /* the report comes here, on stderr */
     say("the loop runs on after the report");
+    return 0;
 }
 
 /* 正例: try: await task / except ValueError as e: print(f"捕获异常: {e}") */
@@ -59,7 +64,9 @@ static void *main_task(void *arg)
     elapsed_reset();
 
     printf("1. 反例: create_task(faulty_task()), sleep %.1f s, never await it\n", pause);
-    main_unhandled();
+    int err = main_unhandled();
+    if (err)
+        return task_raise(err, "main");
     int unhandled_reports = reports_counted();
 
     printf("\n2. 正例: create_task(faulty_task()), then try: await task\n");

@@ -120,7 +120,9 @@ static void *main_task(void *arg)
     task_release(create_task("metrics-ok", send_metrics, NULL));
     task_release(create_task("metrics-refused", send_metrics, "refused"));
     task_release(create_task("heartbeat", heartbeat, NULL));
-    async_sleep(2 * unit);
+    int err = async_sleep(2 * unit);
+    if (err)
+        return task_raise(err, "main");
     int released_reports = reports_counted(), uploads_left = still_running("metrics");
     say("at %.2f s, %d of the 2 uploads nobody held still run%s; %d 'never retrieved' "
         "report%s; nobody read the 202 Accepted",
@@ -133,10 +135,12 @@ static void *main_task(void *arg)
     spawn(&owner, "metrics-ok", send_metrics, NULL);
     spawn(&owner, "metrics-refused", send_metrics, "refused");
     spawn(&owner, "heartbeat", heartbeat, NULL);
-    async_sleep(2 * unit);
+    err = async_sleep(2 * unit);
     say("owner: %d task%s still running at %.2f s: cancelling and waiting", owner.count,
         owner.count == 1 ? "" : "s", elapsed());
     owner_shutdown(&owner);
+    if (err)
+        return task_raise(err, "main");
     int owned_reports = reports_counted();
     printf("\nwithout an owner: %d report%s on stderr, a result nobody read, a heartbeat left "
            "for async_run to cancel at the end;\nwith one: %d result, %d error, %d cancelled read, "

@@ -86,8 +86,8 @@ static void *batch_main(void *arg)
     running = peak = 0;
     struct task *t = create_task("caller", caller, b);
     if (b->cancel_at > 0) {
-        async_sleep(b->cancel_at);
-        task_cancel(t);
+        if (async_sleep(b->cancel_at) == 0)
+            task_cancel(t);
     }
     await_task(t, NULL);
     task_release(t);
