@@ -73,7 +73,7 @@ static void *main_task(void *arg)
     int rc = await_future(g, NULL);
     double caught_at = elapsed();
     if (rc == 0)
-        say("%s", "no error?");
+        say("print(results): gather returned without an error (at %.2f s)", caught_at);
     else
         say("捕获到异常: %s (at %.2f s); way1.task2 is %s", future_error_message(g), caught_at,
             task_done(way1_task2) ? "done" : "still running");
@@ -105,7 +105,7 @@ static void *main_task(void *arg)
     result_record("gather_errors.way1.task2_finished", way1_task2_finished, "s");
     result_record("gather_errors.way1.task2_ran_on", ran_on, "bool");
     result_record("gather_errors.way2.slots_in_order", slot0 == -EINVAL && slot1 == 0, "bool");
-    result_record("gather_errors.way2.returned_at", way2_task2_finished, "s");
+    result_record("gather_errors.way2.task2_finished", way2_task2_finished, "s");
     return NULL;
 }
 
