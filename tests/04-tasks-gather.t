@@ -55,6 +55,7 @@ like "$out" '捕获到异常: 任务1出错 \(at 0\.01 s\); way1\.task2 is still
 is "$(result gather_errors.way1.task2_finished)" 0.02 "erratum: 方式1's task2 completes at 2 s, after gather raised"
 is "$(result gather_errors.way1.task2_ran_on)" 1 "neither failed nor cancelled"
 is "$(result gather_errors.way2.slots_in_order)" 1 "方式2: [ValueError, result], in argument order"
+is "$(result gather_errors.way2.task2_finished)" 0.03 "方式2 waited for task2 (started at 1 s, done at 3 s)"
 like "$out" 'results \(at 0\.03 s\) = \[ValueError 任务1出错, "任务2完成"\]' "printed as the article's comment has it"
 
 # --- batch_fetch: wait hands back done and pending; each outcome read, the failure named.
