@@ -78,6 +78,20 @@ for sig in INT TERM; do
     is "$(result shutdown.cancelled)" 5 "kill -$sig: every task ended cancelled"
 done
 
+# --- thread_cancel: each law of pthread_cancel, checked by the program as it runs.
+run $ch/thread_cancel --quick
+is "$rc" 0 "thread_cancel exits 0"
+is "$(result thread_cancel.verdicts_right)" 1 "every verdict came out as the laws say"
+like "$out" 'yes: pthread_join says PTHREAD_CANCELED' "a thread cancelled in pthread_cond_wait ends PTHREAD_CANCELED"
+like "$out" 'yes: the mutex is free afterwards' "its handler unlocked the mutex the cancel left it holding"
+is "$(result thread_cancel.unhandled_mutex_stuck)" 1 "without the handler the mutex stays locked (timedlock: ETIMEDOUT)"
+is "$(result thread_cancel.lock_not_a_point)" 1 "pthread_mutex_lock is not a cancellation point"
+like "$out" 'yes: deferred: still running 0.1 s after the cancel' "a compute loop ignores a deferred cancel"
+like "$out" 'asynchronous: ended PTHREAD_CANCELED' "an asynchronous cancel stops it"
+is "$(result thread_cancel.threads_left)" 1 "no thread left behind"
+check "stopping a thread by pthread_cancel was timed" num_cmp "$(result thread_cancel.us.cancel)" '>' 0
+check "and by a flag and a broadcast" num_cmp "$(result thread_cancel.us.flag)" '>' 0
+
 # --- errata, on the article's own Python.
 if command -v python3 >/dev/null 2>&1; then
     out=$(timeout 60 python3 $ch/errata/finally_runs.py 2>&1 </dev/null)
