@@ -67,9 +67,9 @@ static void *with_finally(void *arg)
 {
     struct resource r;
     resource_acquire(&r);
-    int rc = async_sleep(work);    /* try: */
+    int rc = async_sleep(work); /* try: */
     say("finally: the await returned %d (%s)", rc, rc == -ECANCELED ? "cancelled" : "done");
-    resource_release(&r, arg);     /* finally: every path comes here */
+    resource_release(&r, arg); /* finally: every path comes here */
     if (rc)
         return task_raise(rc, NULL); /* the CancelledError goes on after the finally */
     return "done";
@@ -108,8 +108,8 @@ static void run_version(struct run *run, task_fn *body)
     task_cancel(t);
     int rc = await_task(t, NULL); /* await task */
     run->awaiter_resumed = now() - run->started;
-    say("await task → %s; task_cancelled() = %s", rc == -ECANCELED ? "-ECANCELED (CancelledError)"
-                                                                    : "no cancellation",
+    say("await task → %s; task_cancelled() = %s",
+        rc == -ECANCELED ? "-ECANCELED (CancelledError)" : "no cancellation",
         task_cancelled(t) ? "true" : "false");
     task_release(t);
 }
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
         right = right && r->fds_closed && r->cleanup_ended <= r->awaiter_resumed;
     }
     printf("\n%s\n", right ? "verdict: in both versions the cleanup ran, and ended before main saw "
-                              "the cancellation."
-                            : "verdict: a cleanup did not run, or ended after main resumed.");
+                             "the cancellation."
+                           : "verdict: a cleanup did not run, or ended after main resumed.");
     return right ? 0 : 1;
 }

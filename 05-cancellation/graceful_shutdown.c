@@ -91,7 +91,9 @@ static void *graceful_shutdown(void *arg)
         int how = gather_error(g, i);
         s->svc->cancelled += how == -ECANCELED;
         say("  %-9s %s", future_name(others[i]),
-            how == -ECANCELED ? "ended cancelled" : how ? strerror(-how) : "ended with a result");
+            how == -ECANCELED ? "ended cancelled"
+            : how             ? strerror(-how)
+                              : "ended with a result");
     }
     future_unref(g);
     future_set_result(s->svc->stopped, NULL); /* instead of loop.stop(): main returns */
