@@ -9,7 +9,8 @@
  *   2. a shutdown that cancels the task and waits for it waits for ever (bounded here:
  *      the demo gives up after --seconds, then ends the task by a flag of its own);
  *   3. the cancel count stays raised (task_cancelling() = 1) for the rest of the task's
- *      life: whatever later asks "am I being cancelled?" is told yes.
+ *      life, and a later timeout in that task does not time out: a deadline is a cancel,
+ *      and the habit that swallowed the first swallows the deadline's too.
  * cancel_cleanup.c is the same task written right.
  */
 #include "args.h"
@@ -17,6 +18,7 @@
 #include "results.h"
 #include "say.h"
 #include "task.h"
+#include "timeout.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,6 +64,28 @@ static void *service_worker(void *arg)
     return NULL;
 }
 
+/* The same habit under a deadline: a timeout is a cancel, so it is swallowed too. */
+static void *deadline_worker(void *arg)
+{
+    (void)arg;
+    if (async_sleep(10) == -ECANCELED)
+        say("swallowed a cancel; task_cancelling() = %u", task_cancelling(current_task()));
+    double began = now();
+    struct timeout *to = timeout(1.5 * unit); /* async with asyncio.timeout(0.3): */
+    int rc = timeout_enter(to);
+    for (int i = 0; rc == 0 && i < 5; i++) /* five steps of 0.2 s */
+        if (async_sleep(unit) == -ECANCELED)
+            say("cancelled? carrying on (this one was the deadline's)");
+    rc = timeout_exit(to, rc);
+    double took = now() - began;
+    say("the %.1f s scope returned %s after %.1f s; task_cancelling() = %u", 1.5 * unit,
+        rc == -ETIMEDOUT ? "-ETIMEDOUT" : "0, no timeout,", took, task_cancelling(current_task()));
+    result_record("swallowed.scope_timed_out", rc == -ETIMEDOUT, "bool");
+    result_record("swallowed.scope_took", took, "s");
+    result_record("swallowed.scope_cancelling_after", task_cancelling(current_task()), "count");
+    return NULL;
+}
+
 static void *main_task(void *arg)
 {
     (void)arg;
@@ -100,6 +124,13 @@ static void *main_task(void *arg)
     w.demo_over = true;
     await_task(t, NULL);
     result_record("swallowed.worker_cancelling", task_cancelling(t), "count");
+    task_release(t);
+
+    printf("\n3. later, in a task that swallowed a cancel, a timeout scope\n");
+    t = create_task("worker", deadline_worker, NULL);
+    async_sleep(0.1);
+    task_cancel(t);
+    await_task(t, NULL);
     task_release(t);
     return NULL;
 }

@@ -27,7 +27,72 @@ is "$(result swallowed.shutdown_stuck)" 1 "the shutdown's wait did not end"
 is "$(result swallowed.shutdown_waited)" 0.5 "...for all of its 0.5 s (bounded)"
 is "$(result swallowed.units_after_cancel)" 2 "the worker went on working after its cancel (2 units of 0.2 s)"
 is "$(result swallowed.worker_cancelling)" 1 "its count stayed raised to the end"
+is "$(result swallowed.scope_timed_out)" 0 "later, a 0.3 s timeout scope in a swallowing task never timed out"
+is "$(result swallowed.scope_took)" 0.9 "...its body ran 0.9 s: the deadline's cancel was swallowed too"
+is "$(result swallowed.scope_cancelling_after)" 1 "...and the count is still the stale 1"
 like "$out" 'await task → a result: "任务完成"' "main read a result"
+
+# --- wait_for_timeout: times in the article's seconds (--quick runs them 20x faster).
+LAB_VIRTUAL_CLOCK=1 run $ch/wait_for_timeout --quick
+is "$rc" 0 "wait_for_timeout exits 0"
+is "$(result wait_for.timeout3.timed_out)" 1 "wait_for(5 s task, 3): -ETIMEDOUT"
+is "$(result wait_for.timeout3.cleanup_ended_at)" 3.2 "the task was cancelled at 3 s and its 0.2 s rollback ended at 3.2 s"
+is "$(result wait_for.timeout3.returned_at)" 3.2 "the caller saw the timeout at 3.2 s: after the cleanup, not at 3.0"
+like "$out" 'done yes, cancelled yes;.*cleanup first' "the task was done and cancelled when the caller saw it"
+is "$(result wait_for.timeout6.timed_out)" 0 "wait_for(5 s task, 6): no timeout"
+is "$(result wait_for.timeout6.returned_at)" 5 "the result came at 5 s"
+like "$out" '结果: 任务完成' "and it was 任务完成"
+is "$(result wait_for.scope.returned_at)" 3.2 "the coroutine form (a scope in main's task): -ETIMEDOUT at 3.2 s too"
+is "$(result wait_for.scope.timed_out)" 1 "...as a timeout"
+
+# --- check_weather: the article's run, then a limit shorter than the queries.
+LAB_VIRTUAL_CLOCK=1 run $ch/check_weather --quick
+is "$rc" 0 "check_weather exits 0"
+is "$(result check_weather.article.timed_out)" 0 "a 5 s limit: no timeout"
+is "$(result check_weather.article.seconds)" 0.1 "the four queries ran together: one query's time (0.1 s)"
+is "$(printf '%s\n' "$out" | grep -o '[^ ]*的天气晴朗' | tr '\n' ' ')" "北京的天气晴朗 上海的天气晴朗 广州的天气晴朗 深圳的天气晴朗 " \
+    "the results in the cities' order"
+is "$(result check_weather.short.timed_out)" 1 "a 0.05 s limit: 查询超时"
+is "$(result check_weather.short.seconds)" 0.05 "at the deadline exactly"
+is "$(result check_weather.short.cancelled)" 4 "when it was seen, all four tasks were cancelled already"
+is "$(result check_weather.short.not_done)" 0 "none was still running"
+is "$(result check_weather.short.manual_cancels)" 0 "so the article's cancel loop cancelled nothing"
+
+# --- deadline_scope: times in steps (one step: 0.02 s with --quick).
+LAB_VIRTUAL_CLOCK=1 run $ch/deadline_scope --quick
+is "$rc" 0 "deadline_scope exits 0"
+is "$(result deadline.request.expired)" 1 "one scope around three awaits expired"
+is "$(result deadline.request.ended_at)" 2.5 "at its deadline, 2.5 steps in: the third await was cut"
+like "$out" "scope 'request' EXPIRED: -ECANCELED -> -ETIMEDOUT" "its -ECANCELED became -ETIMEDOUT"
+is "$(result deadline.inner.expired)" 1 "nested: the inner scope expired"
+is "$(result deadline.outer.expired)" 0 "the outer did not"
+is "$(result deadline.nested.ended_at)" 2.5 "the inner cut at 1.5 steps, the fetch after it took one more"
+like "$out" "scope 'outer' did not expire: ok -> ok" "the outer went on normally after the inner's timeout was handled"
+is "$(result deadline.outer2.expired)" 1 "the outer first: the outer scope expired"
+is "$(result deadline.inner2.expired)" 0 "the inner did not"
+like "$out" "scope 'inner2' did not expire: -ECANCELED -> -ECANCELED" "the inner passed the cancel on unchanged"
+like "$out" "scope 'outer2' EXPIRED: -ECANCELED -> -ETIMEDOUT" "the outer, which expired, converted it"
+is "$(result deadline.outer_first.ended_at)" 1 "at the outer's deadline, 1 step in"
+is "$(result deadline.cancelling_after)" 0 "each scope took back its own cancel: task_cancelling() is 0"
+
+# --- shield_payment: three steps of 0.03 s (--quick); the checkout is cancelled at 0.04 s.
+LAB_VIRTUAL_CLOCK=1 run $ch/shield_payment --quick
+is "$rc" 0 "shield_payment exits 0"
+is "$(result shield.unshielded.steps_done)" 1 "unshielded: the payment was cut after its first step (the debit)"
+is "$(result shield.unshielded.payment_committed)" 0 "...and never committed"
+like "$out" 'CUT after 1 of 3 steps.*reached none' "the output says the money reached no account"
+is "$(result shield.shielded.checkout_cancelled)" 1 "shielded: the checkout was cancelled"
+is "$(result shield.shielded.checkout_ended)" 0.04 "...at once, at 0.04 s, without waiting for the payment"
+is "$(result shield.shielded.steps_done)" 3 "the payment ran all three steps"
+is "$(result shield.shielded.payment_ended)" 0.09 "...to its end at 0.09 s"
+is "$(result shield.shielded.payment_committed)" 1 "...and committed"
+like "$out" "main \\(the payment's owner\\) saw it end committed" "its owner, main, awaited it to its end"
+
+# --- cancel_cost: the figures the bench reads are there (their size is the bench's business).
+run $ch/cancel_cost --quick
+is "$rc" 0 "cancel_cost exits 0"
+check "it timed a cancel to its cleanup" num_cmp "$(result cancel.ns.to_cleanup)" '>' 0
+check "and wait_for around a done await" num_cmp "$(result wait_for.ns.done)" '>' 0
 
 # --- graceful_shutdown: the default run signals itself (a real kill), on the virtual clock.
 LAB_VIRTUAL_CLOCK=1 run $ch/graceful_shutdown --quick
@@ -103,6 +168,11 @@ if command -v python3 >/dev/null 2>&1; then
     like "$out" '^收到终止信号 SIGINT' "A1 §8.1: sent SIGTERM, the article's handler reports SIGINT (late binding)"
     is "$(printf '%s\n' "$out" | grep -c 'cleanup ran')" 2 "its workers' cleanups do run"
     like "$out" 'asyncio.run raised CancelledError' "and asyncio.run ends with a CancelledError (main was cancelled)"
+    out=$(timeout 60 python3 $ch/errata/check_weather.py 2>&1 </dev/null)
+    like "$out" '^查询超时！' "A4 check_weather: the queries time out"
+    like "$out" 'added: \(done, cancelled\) = \[\(True, True\), \(True, True\), \(True, True\), \(True, True\)\]' \
+        "when TimeoutError is caught, every task is done and cancelled"
+    like "$out" 'added: the loop cancelled 0 tasks' "the article's loop cancels nothing"
 elif [ "${LAB_REQUIRE_ALL:-}" = 1 ]; then
     check "python3 is there for the errata (LAB_REQUIRE_ALL=1)" false
 else

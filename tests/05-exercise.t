@@ -33,7 +33,7 @@ rejected() {
         like "$(printf '%s\n' "$out" | grep '^still wrong')" "$2" "...with a message naming the mistake (/$2/)"
     done
 }
-rejected swallow 'during the send: the worker swallowed the cancel'
+rejected swallow "during the send: the worker swallowed the cancel.*caller's wait_for got the result"
 rejected release_twice 'during the send: it released the lock twice'
 rejected release_before_close 'released the lock before conn_close\(\) had returned'
 rejected forget_lock 'during the send: it never released the lock'
@@ -55,4 +55,5 @@ like "$out" 'never ended; the run was stopped after 1 s \(a hang' "...reported a
 LAB_VIRTUAL_CLOCK=1 run $ch/exercises/solutions/worker
 is "$(printf '%s\n' "$out" | grep -c 'the worker ended cancelled')" 3 "three scenarios end cancelled"
 like "$out" 'cancelling the worker' "the harness cancels it"
+like "$out" "the caller's wait_for returned -ETIMEDOUT" "the caller's deadline reaches the caller as -ETIMEDOUT"
 done_testing

@@ -43,7 +43,10 @@ for s in no_cancel cancel_in_send cancel_in_lock cancel_in_open; do
     if [ $s = no_cancel ]; then
         [ "$outcome" = 0 ] || problem "$where: the worker did not end with its result"
     elif [ "$outcome" = 0 ]; then
-        problem "$where: the worker swallowed the cancel: it ended with a result, so whoever awaits it (its caller, a shutdown) never learns it was cancelled; after the cleanup, end with task_raise(-ECANCELED, ...) (TODO 3)"
+        seen=
+        [ $s = cancel_in_send ] && [ "$(r caller_timed_out)" = 0 ] &&
+            seen=" (here its caller's wait_for got the result instead of -ETIMEDOUT)"
+        problem "$where: the worker swallowed the cancel: it ended with a result, so whoever awaits it (its caller, a shutdown) never learns it was cancelled$seen; after the cleanup, end with task_raise(-ECANCELED, ...) (TODO 3)"
     elif [ "$outcome" = 2 ]; then
         problem "$where: the worker ended with an error, not cancelled: let the -ECANCELED go on as it is (TODO 3)"
     fi

@@ -15,6 +15,7 @@
 #include "results.h"
 #include "say.h"
 #include "task.h"
+#include "wait_for.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -146,15 +147,17 @@ static void *other_worker(void *arg)
 struct scenario {
     const char *name, *what;
     double cancel_at; /* < 0: never */
+    double deadline;  /* > 0: the caller awaits with wait_for(worker, deadline) */
     bool lock_busy;   /* another worker holds the lock first */
 };
 
 static const struct scenario scenarios[] = {
-    {"no_cancel", "no cancel: the job is sent", -1, false},
-    {"cancel_in_send", "the caller's deadline (0.5 s) cancels it during the send", 0.5, false},
+    {"no_cancel", "no cancel: the job is sent", -1, 0, false},
+    {"cancel_in_send", "the caller's wait_for(worker, 0.5) cancels it during the send", -1, 0.5,
+     false},
     {"cancel_in_lock", "cancelled at 0.3 s while it waits for the lock another worker holds", 0.3,
-     true},
-    {"cancel_in_open", "cancelled at 0.05 s while it connects", 0.05, false},
+     0, true},
+    {"cancel_in_open", "cancelled at 0.05 s while it connects", 0.05, 0, false},
 };
 
 static void record(const char *scenario, const char *what, double value)
@@ -181,8 +184,16 @@ static void run_scenario(const struct scenario *s)
         }
     }
     void *result = NULL;
-    int rc = await_task(w, &result);
-    int outcome = rc == 0 ? 0 : task_cancelled(w) ? 1 : 2;
+    if (s->deadline > 0) { /* wait_for cancels the worker at the deadline and waits for it */
+        int rc = wait_for(task_future(w), s->deadline, &result);
+        say("the caller's wait_for returned %s", rc == -ETIMEDOUT ? "-ETIMEDOUT"
+                                                 : rc == 0        ? "a result"
+                                                                  : strerror(-rc));
+        record(s->name, "caller_timed_out", rc == -ETIMEDOUT);
+    } else {
+        await_task(w, &result);
+    }
+    int outcome = task_cancelled(w) ? 1 : task_error_message(w) ? 2 : 0;
     say("the worker ended %s", outcome == 0   ? "with a result"
                                : outcome == 1 ? "cancelled"
                                               : "with an error");
