@@ -54,9 +54,16 @@ is "$(printf '%s\n' "$out" | grep -o '[^ ]*的天气晴朗' | tr '\n' ' ')" "北
     "the results in the cities' order"
 is "$(result check_weather.short.timed_out)" 1 "a 0.05 s limit: 查询超时"
 is "$(result check_weather.short.seconds)" 0.05 "at the deadline exactly"
-is "$(result check_weather.short.cancelled)" 4 "when it was seen, all four tasks were cancelled already"
-is "$(result check_weather.short.not_done)" 0 "none was still running"
+is "$(result check_weather.short.not_done)" 0 "when it was seen, no task was still running: all were cancelled"
 is "$(result check_weather.short.manual_cancels)" 0 "so the article's cancel loop cancelled nothing"
+is "$(result check_weather.cleanup.seconds)" 0.05 "queries whose cleanup awaits: the timeout came at the deadline"
+is "$(result check_weather.cleanup.not_done)" 3 "the fail-fast gather had ended with the first: three were still cleaning up"
+is "$(result check_weather.cleanup.manual_cancels)" 3 "the article's loop cancelled them again"
+is "$(result check_weather.cleanup.cleanups_cut)" 3 "and cut all three cleanups short"
+is "$(result check_weather.cleanup_return_exceptions.seconds)" 0.08 \
+    "with return_exceptions the timeout comes once the slowest cleanup (3 steps of 0.01 s) is done"
+is "$(result check_weather.cleanup_return_exceptions.not_done)" 0 "then nothing is left running"
+is "$(result check_weather.cleanup_return_exceptions.cleanups_cut)" 0 "and no cleanup is cut"
 
 # --- deadline_scope: times in steps (one step: 0.02 s with --quick).
 LAB_VIRTUAL_CLOCK=1 run $ch/deadline_scope --quick
@@ -173,6 +180,8 @@ if command -v python3 >/dev/null 2>&1; then
     like "$out" 'added: \(done, cancelled\) = \[\(True, True\), \(True, True\), \(True, True\), \(True, True\)\]' \
         "when TimeoutError is caught, every task is done and cancelled"
     like "$out" 'added: the loop cancelled 0 tasks' "the article's loop cancels nothing"
+    like "$out" 'added: the loop cancelled 3 tasks' "with cleanups that await, it cancels three again"
+    is "$(printf '%s\n' "$out" | grep -c 'cleanup CUT SHORT')" 3 "...and cuts their cleanups short, as in C"
 elif [ "${LAB_REQUIRE_ALL:-}" = 1 ]; then
     check "python3 is there for the errata (LAB_REQUIRE_ALL=1)" false
 else
