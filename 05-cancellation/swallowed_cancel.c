@@ -4,13 +4,17 @@
  * Mirrors A0 §2.3 「任务取消不当」, the mistake its 正例 warns of: catching CancelledError
  * and not re-raising it. In C the mistake is as easy: the await returns -ECANCELED, the
  * code checks for it, prints something, and goes on (or returns a result).
- * Three things then go wrong, each measured here:
+ * Four things then go wrong, each measured here:
  *   1. the awaiter gets a result instead of a cancellation: task_cancelled() is false;
  *   2. a shutdown that cancels the task and waits for it waits for ever (bounded here:
  *      the demo gives up after --seconds, then ends the task by a flag of its own);
- *   3. the cancel count stays raised (task_cancelling() = 1) for the rest of the task's
- *      life, and a later timeout in that task does not time out: a deadline is a cancel,
- *      and the habit that swallowed the first swallows the deadline's too.
+ *   3. a later timeout in that task does not time out: a deadline is a cancel, and the
+ *      habit that swallowed the first swallows the deadline's too;
+ *   4. the cancel count stays raised (task_cancelling() = 1) for the rest of the task's
+ *      life, and what reads it is misled: a task group that fails later takes the stale
+ *      count for a cancel from outside and requests it "again" (as Python 3.13 does), so
+ *      the task's next await returns -ECANCELED, a cancel nobody sent. Beside it, the
+ *      same task group in a task that never swallowed: its next await runs normally.
  * cancel_cleanup.c is the same task written right.
  */
 #include "args.h"
@@ -18,6 +22,7 @@
 #include "results.h"
 #include "say.h"
 #include "task.h"
+#include "task_group.h"
 #include "timeout.h"
 
 #include <errno.h>
@@ -86,6 +91,32 @@ static void *deadline_worker(void *arg)
     return NULL;
 }
 
+static void *failing_backend(void *arg)
+{
+    (void)arg;
+    int rc = async_sleep(unit / 2);
+    return task_raise(rc ? rc : -EIO, "the backend failed");
+}
+
+/* A task group whose child fails, then one more await: in a task that swallowed, or not. */
+static void *group_worker(void *swallowed)
+{
+    if (swallowed && async_sleep(10) == -ECANCELED)
+        say("swallowed a cancel; task_cancelling() = %u", task_cancelling(current_task()));
+    struct task_group *g = task_group(); /* async with TaskGroup() as g: */
+    task_group_create_task(g, "backend", failing_backend, NULL);
+    int rc = task_group_exit(g, async_sleep(10 * unit));
+    task_group_free(g);
+    say("the group ended %s; the error is handled here, and the task goes on",
+        rc == TASK_GROUP_FAILED ? "with the backend's error" : "otherwise");
+    int next = async_sleep(unit); /* say, writing the error to a log */
+    say("its next await returned %s",
+        next == -ECANCELED ? "-ECANCELED: a cancel nobody sent" : "0, as it should");
+    result_record(swallowed ? "swallowed.group_next_cancelled" : "clean.group_next_cancelled",
+                  next == -ECANCELED, "bool");
+    return next ? task_raise(next, NULL) : NULL;
+}
+
 static void *main_task(void *arg)
 {
     (void)arg;
@@ -132,6 +163,18 @@ static void *main_task(void *arg)
     task_cancel(t);
     await_task(t, NULL);
     task_release(t);
+
+    printf("\n4. later still, a task group whose child fails: in a task that never swallowed, "
+           "then in one that did\n");
+    for (int swallowed = 0; swallowed <= 1; swallowed++) {
+        t = create_task(swallowed ? "swallowed" : "clean", group_worker, swallowed ? "yes" : NULL);
+        if (swallowed) {
+            async_sleep(0.1);
+            task_cancel(t);
+        }
+        await_task(t, NULL);
+        task_release(t);
+    }
     return NULL;
 }
 

@@ -30,6 +30,9 @@ is "$(result swallowed.worker_cancelling)" 1 "its count stayed raised to the end
 is "$(result swallowed.scope_timed_out)" 0 "later, a 0.3 s timeout scope in a swallowing task never timed out"
 is "$(result swallowed.scope_took)" 0.9 "...its body ran 0.9 s: the deadline's cancel was swallowed too"
 is "$(result swallowed.scope_cancelling_after)" 1 "...and the count is still the stale 1"
+is "$(result clean.group_next_cancelled)" 0 "a failed task group in a clean task: the next await runs normally"
+is "$(result swallowed.group_next_cancelled)" 1 \
+    "the same after a swallowed cancel: the stale count is requested again, the next await gets -ECANCELED"
 like "$out" 'await task → a result: "任务完成"' "main read a result"
 
 # --- wait_for_timeout: times in the article's seconds (--quick runs them 20x faster).
