@@ -75,8 +75,9 @@ static void *with_finally(void *arg)
     return "done";
 }
 
-/* 正例: except asyncio.CancelledError: release; raise. (It releases only on a cancel:
- * on success the article's version never releases at all. `finally` was the right tool.) */
+/* 正例: except asyncio.CancelledError: release; raise. The article's version releases only
+ * on a cancel, never after a success; the last release below is what it lacks (without it
+ * the pipe would leak). `finally` was the right tool all along. */
 static void *with_except(void *arg)
 {
     struct resource r;

@@ -1,11 +1,12 @@
 /*
  * harness.c — runs the worker of worker.c through four scenarios and records what it did.
  *
- * Scenarios: no cancel; cancelled by its caller's deadline during the send; cancelled
- * while it waits for a lock another worker holds; cancelled while it connects. Each starts
- * with a fresh lock and no connection. The resources count every misuse (a release by a
- * task that does not hold the lock, a second close, the lock given back while a connection
- * is still open) and say it as it happens; the results go to LAB_RESULTS for check.sh.
+ * Scenarios: no cancel; cancelled during the send by its caller's deadline (the caller
+ * awaits it with wait_for, as a request handler would); cancelled while it waits for a
+ * lock another worker holds; cancelled while it connects. Each starts with a fresh lock
+ * and no connection. The resources count every misuse (a release by a task that does not
+ * hold the lock, a second close, the lock given back while a connection is still open)
+ * and say it as it happens; the results go to LAB_RESULTS for check.sh.
  */
 #include "harness.h"
 
