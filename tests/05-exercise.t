@@ -51,6 +51,22 @@ out=$(LAB_CHECK_TIMEOUT=1 $checker "$tap_tmp/hang" 2>&1)
 is "$?" 1 "a worker that never ends fails"
 like "$out" 'never ended; the run was stopped after 1 s \(a hang' "...reported as a hang"
 
+# A worker that crashes part-way: judged on the scenarios it finished, and the crash named.
+mkdir -p "$tap_tmp/crash"
+cat >"$tap_tmp/crash/worker" <<'END'
+#!/bin/sh
+for what in outcome:0 lock_taken:1 lock_released:1 conns_opened:1 conns_closed:1 done:1; do
+    printf 'exercise.no_cancel.%s\t%s\tcount\n' "${what%:*}" "${what#*:}" >>"$LAB_RESULTS"
+done
+kill -SEGV $$
+END
+chmod +x "$tap_tmp/crash/worker"
+out=$($checker "$tap_tmp/crash" 2>&1)
+is "$?" 1 "a worker that crashes after the first scenario fails"
+like "$out" "cancelled by its caller's deadline during the send: the run stopped \(exit status 139\)" \
+    "...and the checker says where it stopped"
+unlike "$out" 'with no cancel: ' "...blaming nothing in the scenario it passed"
+
 # The demo itself: the reference run on the virtual clock ends each scenario as it should.
 LAB_VIRTUAL_CLOCK=1 run $ch/exercises/solutions/worker
 is "$(printf '%s\n' "$out" | grep -c 'the worker ended cancelled')" 3 "three scenarios end cancelled"

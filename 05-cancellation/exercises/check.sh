@@ -35,7 +35,11 @@ for s in no_cancel cancel_in_send cancel_in_lock cancel_in_open; do
     if [ "$(r done)" != 1 ]; then
         case $status in
             124 | 137) problem "$where: the worker never ended; the run was stopped after $limit s (a hang: does it wait for something nobody will give back, or retry after a cancel?)" ;;
-            *) problem "$where: the run stopped (exit status $status) before the scenario ended: read its last lines above" ;;
+            *)
+                how="exit status $status"
+                [ "$status" -gt 128 ] && how="killed by SIG$(kill -l $((status - 128)))"
+                problem "$where: the run stopped ($how) before the scenario ended: read its last lines above"
+                ;;
         esac
         break
     fi
