@@ -63,7 +63,7 @@ END
 chmod +x "$tap_tmp/crash/worker"
 out=$($checker "$tap_tmp/crash" 2>&1)
 is "$?" 1 "a worker that crashes after the first scenario fails"
-like "$out" "cancelled by its caller's deadline during the send: the run stopped \(exit status 139\)" \
+like "$out" "cancelled by its caller's deadline during the send: the run stopped \(killed by SIGSEGV\)" \
     "...and the checker says where it stopped"
 unlike "$out" 'with no cancel: ' "...blaming nothing in the scenario it passed"
 
