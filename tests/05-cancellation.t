@@ -185,6 +185,10 @@ if command -v python3 >/dev/null 2>&1; then
     like "$out" 'added: the loop cancelled 0 tasks' "the article's loop cancels nothing"
     like "$out" 'added: the loop cancelled 3 tasks' "with cleanups that await, it cancels three again"
     is "$(printf '%s\n' "$out" | grep -c 'cleanup CUT SHORT')" 3 "...and cuts their cleanups short, as in C"
+    out=$(timeout 60 python3 $ch/errata/swallowed_count.py 2>&1 </dev/null)
+    like "$out" '^clean: asyncio.run raised KeyboardInterrupt' "a clean main: Ctrl-C ends asyncio.run with KeyboardInterrupt"
+    like "$out" '^swallowed: cancelling\(\) = 1' "a main that swallowed a cancel keeps cancelling() = 1"
+    like "$out" '^swallowed: asyncio.run raised CancelledError' "...and its Ctrl-C comes out as CancelledError: asyncio read the stale count"
 elif [ "${LAB_REQUIRE_ALL:-}" = 1 ]; then
     check "python3 is there for the errata (LAB_REQUIRE_ALL=1)" false
 else
