@@ -71,13 +71,15 @@ static void run(const char *name, double limit, double cleanup_step, enum gather
         futures[i] = task_future(tasks[i]);
     }
     struct future *all = gather(futures, CITIES, mode);
-    char **results = NULL;
-    int rc = wait_for(all, limit, (void **)&results);
+    int rc = wait_for(all, limit, NULL);
     double seen = loop_time(loop_get_running()) - began;
     int not_done = 0, manual_cancels = 0, cut = 0;
     if (rc == 0) {
-        for (int i = 0; i < CITIES; i++)
-            say("%s", results[i]);
+        for (int i = 0; i < CITIES; i++) { /* for result in results: print(result) */
+            char *answer;
+            if (gather_result(all, i, (void **)&answer) == 0)
+                say("%s", answer);
+        }
     } else if (rc == -ETIMEDOUT) {
         say("查询超时！ (after %.2f s)", seen);
         for (int i = 0; i < CITIES; i++) /* 取消所有未完成的任务, as the article does */
@@ -90,7 +92,7 @@ static void run(const char *name, double limit, double cleanup_step, enum gather
     }
     future_unref(all);
     for (int i = 0; i < CITIES; i++) {
-        await_task(tasks[i], NULL); /* let every cleanup end before counting */
+        await_future(task_future(tasks[i]), NULL); /* every cleanup ends before counting */
         cut += cities[i].cleanup_cut;
         task_release(tasks[i]);
     }
