@@ -11,8 +11,7 @@
 #include "harness.h"
 
 #include "args.h"
-#include "future.h"
-#include "loop.h"
+#include "lock.h"
 #include "results.h"
 #include "say.h"
 #include "task.h"
@@ -22,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_WAITERS = 4, MAX_CONNS = 4 };
+enum { MAX_CONNS = 4 };
 
 struct conn {
     int id;
@@ -31,66 +30,41 @@ struct conn {
 
 /* What one scenario saw of the worker; everything the checker judges. */
 static struct {
-    int lock_taken, /* by the worker, not the other task */ lock_released, lock_bad_releases,
-        released_with_conn_open;
+    int lock_taken, /* by the worker, not the other task */
+        lock_released, lock_bad_releases, released_with_conn_open;
     int conns_opened, conns_closed, bad_closes, close_cut_short, open_now;
 } seen;
 
-static struct {
-    struct task *holder;
-    struct future *waiters[MAX_WAITERS];
-    int nwaiters;
-} lock;
-
+static struct lock *pool_lock; /* common/lock.h: asyncio.Lock, with an owner */
 static struct conn conns[MAX_CONNS];
 static struct task *the_worker;
 
-static void forget_waiter(struct future *f)
-{
-    for (int i = 0; i < lock.nwaiters; i++)
-        if (lock.waiters[i] == f) {
-            memmove(&lock.waiters[i], &lock.waiters[i + 1],
-                    (size_t)(--lock.nwaiters - i) * sizeof f);
-            return;
-        }
-}
-
 int pool_lock_acquire(void)
 {
-    while (lock.holder) {
-        if (lock.nwaiters == MAX_WAITERS)
-            return -EAGAIN;
-        struct future *f = future_new(loop_get_running());
-        lock.waiters[lock.nwaiters++] = f;
-        int rc = await_future(f, NULL); /* woken by a release (or cancelled) */
-        forget_waiter(f);
-        future_unref(f);
-        if (rc)
-            return rc;
+    int rc = lock_acquire(pool_lock);
+    if (rc == 0) {
+        seen.lock_taken += current_task() == the_worker;
+        say("pool lock acquired");
     }
-    lock.holder = current_task();
-    seen.lock_taken += lock.holder == the_worker;
-    say("pool lock acquired");
-    return 0;
+    return rc;
 }
 
 void pool_lock_release(void)
 {
-    if (lock.holder != current_task()) {
+    struct task *owner = lock_owner(pool_lock);
+    if (owner != current_task()) {
         seen.lock_bad_releases++;
         say("pool_lock_release: MISUSE: this task does not hold the lock (%s)",
-            lock.holder ? "another task does" : "nobody does");
+            owner ? "another task does" : "nobody does");
         return;
     }
     if (seen.open_now > 0) {
         seen.released_with_conn_open++;
         say("pool_lock_release: MISUSE: a connection is still open");
     }
-    lock.holder = NULL;
+    lock_release(pool_lock);
     seen.lock_released++;
     say("pool lock released");
-    if (lock.nwaiters > 0)
-        future_set_result(lock.waiters[0], NULL);
 }
 
 int conn_open(struct conn **out)
@@ -172,7 +146,7 @@ static void run_scenario(const struct scenario *s)
 {
     printf("\n== %s: %s\n", s->name, s->what);
     memset(&seen, 0, sizeof seen);
-    memset(&lock, 0, sizeof lock);
+    pool_lock = lock_new();
     struct task *other = s->lock_busy ? create_task("other", other_worker, NULL) : NULL;
     if (other)
         async_sleep(0); /* it takes the lock first */
@@ -198,12 +172,13 @@ static void run_scenario(const struct scenario *s)
     say("the worker ended %s", outcome == 0   ? "with a result"
                                : outcome == 1 ? "cancelled"
                                               : "with an error");
-    bool lock_leaked = lock.holder == w;
+    bool lock_leaked = lock_owner(pool_lock) == w;
     if (other) {
         await_task(other, NULL);
         task_release(other);
     }
     task_release(w);
+    lock_free(pool_lock); /* a lock the worker never gave back dies with the scenario */
     record(s->name, "outcome", outcome); /* 0 result, 1 cancelled, 2 error */
     record(s->name, "lock_taken", seen.lock_taken);
     record(s->name, "lock_released", seen.lock_released);
