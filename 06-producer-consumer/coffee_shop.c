@@ -17,6 +17,7 @@
 #include "leftovers.h"
 #include "results.h"
 #include "say.h"
+#include "thread_event.h"
 
 #include <errno.h>
 #include <math.h>
@@ -24,47 +25,12 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <time.h>
 
 enum { MAX_ORDERS = 1000 };
 
-/* The article's threading.Event: a flag threads can wait on, with a timeout. */
-struct event {
-    pthread_mutex_t mutex;
-    pthread_cond_t cond;
-    bool set;
-};
-
-static void event_set(struct event *e)
-{
-    CHECK_PT(pthread_mutex_lock(&e->mutex));
-    e->set = true;
-    CHECK_PT(pthread_cond_broadcast(&e->cond));
-    CHECK_PT(pthread_mutex_unlock(&e->mutex));
-}
-
-/* Sleep `seconds`, or less if the event is set meanwhile: returns whether it is set. */
-static bool event_wait(struct event *e, double seconds)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until); /* the clock the condition was made with */
-    until.tv_sec += (time_t)seconds;
-    until.tv_nsec += (long)((seconds - floor(seconds)) * 1e9);
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    CHECK_PT(pthread_mutex_lock(&e->mutex));
-    while (!e->set && pthread_cond_timedwait(&e->cond, &e->mutex, &until) != ETIMEDOUT) {
-    }
-    bool set = e->set;
-    CHECK_PT(pthread_mutex_unlock(&e->mutex));
-    return set;
-}
-
 struct shop {
     struct bqueue *orders, *ready;
-    struct event should_stop;
+    struct thread_event should_stop;
     double scale;                  /* the article's times (0.5 s, 2 s, 1 s) times this */
     double ctrl_c, twice;          /* when to press Ctrl-C, and again after the first */
     bool made[MAX_ORDERS], delivered[MAX_ORDERS];
@@ -144,7 +110,7 @@ static void *handle_signals(void *arg)
         if (++s->signals == 1) {
             say("正在关闭咖啡店... (%s): the door closes; what was ordered is still made",
                 sig == SIGINT ? "SIGINT" : "SIGTERM");
-            event_set(&s->should_stop);
+            thread_event_set(&s->should_stop);
             bqueue_shutdown(s->orders, false);
         } else {
             s->dropped_orders = bqueue_shutdown(s->orders, true);
@@ -209,12 +175,7 @@ int main(int argc, char **argv)
     static struct shop s; /* static: zeroed, and too big for a thread's stack */
     s.orders = bqueue_new((size_t)maxsize);
     s.ready = bqueue_new((size_t)maxsize);
-    CHECK_PT(pthread_mutex_init(&s.should_stop.mutex, NULL));
-    pthread_condattr_t monotonic;
-    CHECK_PT(pthread_condattr_init(&monotonic));
-    CHECK_PT(pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC));
-    CHECK_PT(pthread_cond_init(&s.should_stop.cond, &monotonic));
-    CHECK_PT(pthread_condattr_destroy(&monotonic));
+    thread_event_init(&s.should_stop);
     s.scale = scale;
     s.ctrl_c = ctrl_c;
     s.twice = twice;
@@ -239,7 +200,7 @@ int main(int argc, char **argv)
         }
         accepted++;
         say("收到订单 #%ld", id);
-        if (id + 1 < orders && event_wait(&s.should_stop, 0.5 * scale))
+        if (id + 1 < orders && thread_event_wait(&s.should_stop, 0.5 * scale))
             break;
     }
     say("%ld order(s) accepted; waiting for orders_queue.join() and ready_orders.join()", accepted);
@@ -260,7 +221,6 @@ int main(int argc, char **argv)
     result_record("coffee.signals", s.signals, "signals");
     bqueue_free(s.orders);
     bqueue_free(s.ready);
-    CHECK_PT(pthread_cond_destroy(&s.should_stop.cond));
-    CHECK_PT(pthread_mutex_destroy(&s.should_stop.mutex));
+    thread_event_destroy(&s.should_stop);
     return adds_up && threads == 0 ? 0 : 1;
 }
