@@ -205,6 +205,7 @@ struct handoff handoff_pipe(double how_long, long batch)
                 count(shared, items[i]);
         }
         shared->end_ns = now_ns();
+        CHECK_SYS(close(fds[0]));
         _exit(0);
     }
     CHECK_SYS(close(fds[0]));

@@ -47,7 +47,7 @@ static uint32_t checksum(const struct record *r)
 
 static noreturn void producer(int id, long records, int out)
 {
-    char name[16];
+    char name[24];
     snprintf(name, sizeof name, "producer-%d", id);
     say_my_name(name);
     for (long n = 0; n < records; n++) {

@@ -12,10 +12,15 @@ The article's class and run_coffee_shop(), unchanged, run in this process. Two b
    orders, and the main thread waits in orders_queue.join() for orders nobody will make,
    forever. SIGTERM (sent after 3 s) changes nothing either.
 
-A watchdog ends the demonstration after 6 s: it prints where the main thread is waiting
-and which threads are alive, then leaves with os._exit (nothing else could end it).
+With --no-ctrl-c, no signal at all: the Server has died, the five coffees are made but
+never delivered, the Barista's own first idle get(timeout=1) kills it the same way, and
+the main thread waits in ready_orders.join() forever. The program cannot end on its own.
 
-Run: python3 06-producer-consumer/errata/coffee_shop.py
+A watchdog ends the demonstration (after 6 s; 14 s with --no-ctrl-c): it prints where the
+main thread is waiting and which threads are alive, then leaves with os._exit (nothing
+else could end it).
+
+Run: python3 06-producer-consumer/errata/coffee_shop.py [--no-ctrl-c]
 """
 import os
 import traceback
@@ -111,19 +116,25 @@ def run_coffee_shop():
 
 # ---- The terminal and the watchdog. ----
 
-def terminal_and_watchdog(main_thread_id):
-    time.sleep(1.5)
-    print("\n(Ctrl-C: SIGINT)", flush=True)
-    os.kill(os.getpid(), signal.SIGINT)
-    time.sleep(1.5)
-    print("\n(SIGTERM)", flush=True)
-    os.kill(os.getpid(), signal.SIGTERM)
-    time.sleep(3)
+def terminal_and_watchdog(main_thread_id, ctrl_c):
+    start = time.monotonic()
+    if ctrl_c:
+        time.sleep(1.5)
+        print("\n(Ctrl-C: SIGINT)", flush=True)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1.5)
+        print("\n(SIGTERM)", flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(3)
+    else:
+        time.sleep(14)  # five orders take 10 s to make; delivering them would take 5 more
     frame = sys._current_frames()[main_thread_id]
     here = traceback.extract_stack(frame)
     article = [f for f in here if f.name == "run_coffee_shop"][-1]
     alive = sorted(t.name for t in threading.enumerate())
-    print(f"\nwatchdog: 6 s, 4.5 s after the Ctrl-C, run_coffee_shop() has not returned: "
+    print(f"\nwatchdog: {time.monotonic() - start:.0f} s, "
+          f"{'4.5 s after the Ctrl-C, ' if ctrl_c else 'no Ctrl-C, '}"
+          f"run_coffee_shop() has not returned: "
           f"the main thread waits at line {article.lineno}: {article.line}", flush=True)
     print(f"watchdog: threads alive: {', '.join(alive)}", flush=True)
     print("watchdog: the program would wait forever; ending it with os._exit(0)", flush=True)
@@ -132,7 +143,8 @@ def terminal_and_watchdog(main_thread_id):
 
 if __name__ == "__main__":
     sys.stdout.reconfigure(line_buffering=True)
-    threading.Thread(target=terminal_and_watchdog, args=(threading.get_ident(),),
+    ctrl_c = "--no-ctrl-c" not in sys.argv[1:]
+    threading.Thread(target=terminal_and_watchdog, args=(threading.get_ident(), ctrl_c),
                      name="watchdog", daemon=True).start()
     run_coffee_shop()
     print("run_coffee_shop() returned (the errata above did not happen)")
