@@ -94,7 +94,8 @@ static const char *waits(enum op_kind kind, long spurious)
                    kind == GET ? "not_empty" : "not_full");
     if (waiter->rc != 0 || (kind == GET && waiter->item != 7))
         return WHY("the woken %s returned %d (item %ld)", what, waiter->rc, waiter->item);
-    free(waiter);
+    op_free(waiter);
+    free_queue(w);
     return NULL;
 }
 
@@ -134,6 +135,9 @@ static const char *shutdown_wakes_all(enum op_kind kind)
     if (right < 3)
         return WHY("TODO 3: %d of 3 %s woken by bq_shutdown did not return -ESHUTDOWN",
                    3 - right, what);
+    for (int i = 0; i < 3; i++)
+        op_free(waiters[i]);
+    free_queue(w);
     return NULL;
 }
 

@@ -34,6 +34,7 @@ struct watched {
 /* Seconds a wake-up that must come is given (LAB_CHECK_PATIENCE, 5 by default). */
 extern double patience;
 
+/* A queue to watch; free it only when no thread can still be using it. */
 struct watched *new_queue(size_t cap);
 void free_queue(struct watched *w);
 
@@ -56,6 +57,8 @@ void call(struct watched *w, enum op_kind kind, long *item, int *rc);
 struct op *start(struct watched *w, enum op_kind kind, long item);
 /* Whether it returned within `seconds` (then it is joined; otherwise left blocked). */
 bool finished(struct op *op, double seconds);
+/* Free a call that returned (finished() said so). */
+void op_free(struct op *op);
 /* Start, and wait up to `patience`: its rc, or 1 if it never returned. */
 int run(struct watched *w, enum op_kind kind, long *item);
 /* Wait until n threads wait on w with no fake wake-up still due, or one of ops returned. */
