@@ -92,7 +92,8 @@ static void *handle_signals(void *arg)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGUSR1);
-    double press_at = s->ctrl_c > 0 ? s->ctrl_c : INFINITY;
+    /* Started once the first order is in: Ctrl-C is timed from the shop's opening. */
+    double press_at = s->ctrl_c > 0 ? since_start() + s->ctrl_c : INFINITY;
     for (;;) {
         double wait = press_at - since_start();
         struct timespec ts = {(time_t)fmax(wait, 0), (long)(fmod(fmax(wait, 0), 1) * 1e9)};
@@ -159,7 +160,8 @@ int main(int argc, char **argv)
         OPT_INT("queue", "N", &maxsize, 1, 100, "room in each queue (the article: unbounded)"),
         OPT_DOUBLE("scale", "F", &scale, 0.001, 10,
                    "the article's times (0.5 s between orders, 2 s a coffee, 1 s a delivery) x F"),
-        OPT_DOUBLE("ctrl-c", "S", &ctrl_c, 0, 600, "press Ctrl-C after S seconds (0: never)"),
+        OPT_DOUBLE("ctrl-c", "S", &ctrl_c, 0, 600,
+                   "press Ctrl-C S seconds after the first order (0: never)"),
         OPT_DOUBLE("twice", "S", &twice, 0, 600,
                    "press it again S seconds after the first: close at once (0: once only)"),
         OPT_QUICK(&quick),
@@ -188,11 +190,11 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGUSR1);
     CHECK_PT(pthread_sigmask(SIG_BLOCK, &set, NULL));
     pthread_t barista, server, signals;
-    CHECK_PT(pthread_create(&signals, NULL, handle_signals, &s));
     CHECK_PT(pthread_create(&barista, NULL, make_coffee, &s));
     CHECK_PT(pthread_create(&server, NULL, serve_coffee, &s));
 
     long accepted = 0;
+    bool listening = false;
     for (long id = 0; id < orders; id++) {
         if (bqueue_put(s.orders, (void *)(intptr_t)id, INFINITY) != 0) {
             say("订单 #%ld: the door is closed, not accepted", id);
@@ -200,6 +202,10 @@ int main(int argc, char **argv)
         }
         accepted++;
         say("收到订单 #%ld", id);
+        if (id == 0) { /* a signal that came before this waits, blocked, for the thread */
+            CHECK_PT(pthread_create(&signals, NULL, handle_signals, &s));
+            listening = true;
+        }
         if (id + 1 < orders && thread_event_wait(&s.should_stop, 0.5 * scale))
             break;
     }
@@ -210,8 +216,10 @@ int main(int argc, char **argv)
     bqueue_shutdown(s.ready, false);
     CHECK_PT(pthread_join(barista, NULL));
     CHECK_PT(pthread_join(server, NULL));
-    CHECK_PT(pthread_kill(signals, SIGUSR1));
-    CHECK_PT(pthread_join(signals, NULL));
+    if (listening) {
+        CHECK_PT(pthread_kill(signals, SIGUSR1));
+        CHECK_PT(pthread_join(signals, NULL));
+    }
     say("咖啡店已关闭");
 
     bool adds_up = account(&s, accepted);

@@ -8,15 +8,20 @@ ch=06-producer-consumer
 # fates ORDERS...: the order numbers the run reported unserved, in order.
 unserved() { printf '%s\n' "$out" | sed -n 's/^  order #\([0-9]*\): UNSERVED.*/\1/p' | tr '\n' ' '; }
 
-run $ch/coffee_shop --quick
-is "$rc" 0 "default run (one Ctrl-C mid-run): exit 0"
+# A hundred orders: the Ctrl-C, 0.25 s after the first, comes long before the last.
+run $ch/coffee_shop --quick --orders 100
+is "$rc" 0 "one Ctrl-C mid-run: exit 0"
 like "$out" '\[signals\] \(Ctrl-C pressed\)' "it pressed Ctrl-C itself"
 like "$out" '正在关闭咖啡店.*SIGINT' "the SIGINT reached the shop"
 is "$(result coffee.adds_up)" 1 "accepted = delivered + unserved, checked against the queues' own counts"
 check "it accepted some orders before the Ctrl-C" num_cmp "$(result coffee.accepted)" ">" 0
-check "...not all of them: the door closed" num_cmp "$(result coffee.accepted)" "<" 8
+check "...not all of them: the door closed" num_cmp "$(result coffee.accepted)" "<" 100
 is "$(result coffee.delivered)" "$(result coffee.accepted)" "one Ctrl-C: every accepted order is delivered"
 is "$(result coffee.threads_left)" 0 "no thread left running"
+run $ch/coffee_shop --quick --orders 3 --ctrl-c 0
+is "$(result coffee.delivered)" 3 "no Ctrl-C: the three orders delivered"
+is "$(result coffee.adds_up)" 1 "...and the counts add up"
+run $ch/coffee_shop --quick --orders 100
 # Exactly once: each accepted order is made once and delivered once.
 n=$(result coffee.accepted)
 i=0
@@ -29,8 +34,10 @@ done
 is "$i" "$n" "each of the $n accepted orders was made once and delivered once"
 unlike "$out" "正在制作订单 #$n 的" "no order beyond the accepted ones was made"
 
-# Twice: the second Ctrl-C drops what is queued; each dropped order is reported.
-run $ch/coffee_shop --quick --orders 10 --queue 4 --ctrl-c 0.2 --twice 0.05
+# Twice: the second Ctrl-C drops what is queued; each dropped order is reported. A queue
+# of 10 is full when the first comes; the barista needs a second to empty it, the second
+# Ctrl-C comes 0.01 s later.
+run $ch/coffee_shop --quick --orders 100 --queue 10 --ctrl-c 0.5 --twice 0.01
 is "$rc" 0 "Ctrl-C twice: exit 0"
 is "$(result coffee.signals)" 2 "two SIGINTs seen"
 is "$(result coffee.adds_up)" 1 "the counts still add up"

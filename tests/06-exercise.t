@@ -57,8 +57,8 @@ fi
 if [ -n "$out" ]; then
     like "$out" 'ThreadSanitizer saw two threads touch a field of the queue with no lock' \
         "ThreadSanitizer catches the count changed outside the lock"
-    like "$out" 'SUMMARY: ThreadSanitizer: data race .*count_outside_lock.c:[0-9]+ in bq_get' \
-        "...at its line in bq_get"
+    like "$out" '#[0-9]+ bq_get .*count_outside_lock\.c:[0-9]+' \
+        "...and its report points at the line in bq_get"
 else
     diag "no ThreadSanitizer here: its pass is not checked"
 fi
