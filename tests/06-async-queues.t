@@ -33,4 +33,17 @@ is "$(result shutdown.immediate.join_after)" 0.04 \
     "join returned when the 2 items in hand were done (60 ms of work, 20 ms in): 0.04 s after the shutdown"
 run $ch/queue_shutdown --items 300 --work-ms 0
 is "$(result shutdown.exactly_once)" 900 "900 items, no work between gets: each exactly once"
+
+# The article's own code (python3): its consumer_task.cancel() finds the consumer done.
+if command -v python3 >/dev/null 2>&1; then
+    out=$(timeout 60 python3 $ch/errata/producer_consumer.py 2>&1 </dev/null)
+    is "$?" 0 "the article's producer and consumer run to their end"
+    is "$(printf '%s\n' "$out" | grep -c '^消费: ')" 10 "...consuming the ten items"
+    like "$out" 'consumer_task.done\(\) = True, cancelled\(\) = False' \
+        "the consumer ended on the sentinel: main's cancel() cancelled nothing"
+elif [ "${LAB_REQUIRE_ALL:-}" = 1 ]; then
+    check "python3 is installed (LAB_REQUIRE_ALL=1)" false
+else
+    diag "python3 is missing: the article's producer and consumer are not run"
+fi
 done_testing
