@@ -194,11 +194,3 @@ size_t bqueue_shutdown(struct bqueue *q, bool immediate)
     CHECK_PT(pthread_mutex_unlock(&q->mutex));
     return dropped;
 }
-
-size_t bqueue_size(struct bqueue *q)
-{
-    CHECK_PT(pthread_mutex_lock(&q->mutex));
-    size_t n = q->count;
-    CHECK_PT(pthread_mutex_unlock(&q->mutex));
-    return n;
-}

@@ -54,6 +54,4 @@ void bqueue_join(struct bqueue *q);
 /* Refuse puts from now on; immediate: also drop what is queued. Returns how many it dropped. */
 size_t bqueue_shutdown(struct bqueue *q, bool immediate);
 
-size_t bqueue_size(struct bqueue *q);
-
 #endif
