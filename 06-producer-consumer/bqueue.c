@@ -4,10 +4,8 @@
 #include "check.h"
 
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 struct bqueue {
     pthread_mutex_t mutex;
@@ -32,10 +30,8 @@ static void init(struct bqueue *q, size_t maxsize, int pshared)
     CHECK_PT(pthread_mutexattr_setpshared(&ma, pshared));
     CHECK_PT(pthread_mutex_init(&q->mutex, &ma));
     CHECK_PT(pthread_mutexattr_destroy(&ma));
-    /* Timed waits on CLOCK_MONOTONIC: a wall clock set back an hour cannot stretch them. */
     pthread_condattr_t ca;
     CHECK_PT(pthread_condattr_init(&ca));
-    CHECK_PT(pthread_condattr_setclock(&ca, CLOCK_MONOTONIC));
     CHECK_PT(pthread_condattr_setpshared(&ca, pshared));
     CHECK_PT(pthread_cond_init(&q->not_empty, &ca));
     CHECK_PT(pthread_cond_init(&q->not_full, &ca));
@@ -76,42 +72,18 @@ void bqueue_free(struct bqueue *q)
     free(q);
 }
 
-/* The absolute time on CLOCK_MONOTONIC, `timeout` seconds from now. */
-static struct timespec deadline_in(double timeout)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double whole = floor(timeout);
-    ts.tv_sec += (time_t)whole;
-    ts.tv_nsec += (long)((timeout - whole) * 1e9);
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 /*
- * Wait on `cond` (mutex held) until `ready(q)` or a shutdown: 0 when ready, -ESHUTDOWN,
- * or -EAGAIN/-ETIMEDOUT when the time ran out. A `while`, never an `if`: the condition
- * may have been made true and false again by another thread before this one runs.
+ * Wait on `cond` (mutex held) until `ready(q)` or a shutdown: 0, or -EAGAIN if it would
+ * have to wait and may not. A `while`, never an `if`: the condition may have been made
+ * true and false again by another thread before this one runs.
  */
 static int wait_until(struct bqueue *q, pthread_cond_t *cond, bool (*ready)(const struct bqueue *),
-                      double timeout)
+                      bool wait)
 {
-    const struct timespec deadline = deadline_in(isinf(timeout) ? 0 : timeout);
     while (!q->is_shutdown && !ready(q)) {
-        if (timeout == 0)
+        if (!wait)
             return -EAGAIN;
-        if (isinf(timeout)) {
-            CHECK_PT(pthread_cond_wait(cond, &q->mutex));
-        } else {
-            int err = pthread_cond_timedwait(cond, &q->mutex, &deadline);
-            if (err == ETIMEDOUT && !q->is_shutdown && !ready(q))
-                return -ETIMEDOUT;
-            if (err != 0 && err != ETIMEDOUT)
-                die_errno(err, "pthread_cond_timedwait");
-        }
+        CHECK_PT(pthread_cond_wait(cond, &q->mutex));
     }
     return 0;
 }
@@ -126,10 +98,10 @@ static bool has_item(const struct bqueue *q)
     return q->count > 0;
 }
 
-int bqueue_put(struct bqueue *q, void *item, double timeout)
+int bqueue_put(struct bqueue *q, void *item, bool wait)
 {
     CHECK_PT(pthread_mutex_lock(&q->mutex));
-    int rc = q->is_shutdown ? -ESHUTDOWN : wait_until(q, &q->not_full, has_room, timeout);
+    int rc = q->is_shutdown ? -ESHUTDOWN : wait_until(q, &q->not_full, has_room, wait);
     if (rc == 0 && q->is_shutdown)
         rc = -ESHUTDOWN; /* woken by shutdown: a put never gets in after it */
     if (rc == 0) {
@@ -141,10 +113,10 @@ int bqueue_put(struct bqueue *q, void *item, double timeout)
     return rc;
 }
 
-int bqueue_get(struct bqueue *q, void **item, double timeout)
+int bqueue_get(struct bqueue *q, void **item, bool wait)
 {
     CHECK_PT(pthread_mutex_lock(&q->mutex));
-    int rc = wait_until(q, &q->not_empty, has_item, timeout);
+    int rc = wait_until(q, &q->not_empty, has_item, wait);
     if (rc == 0 && q->count == 0)
         rc = -ESHUTDOWN; /* shut down and drained: there will never be another item */
     if (rc == 0) {

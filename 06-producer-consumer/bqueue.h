@@ -13,8 +13,12 @@
  *   - after shutdown, put fails at once with -ESHUTDOWN, even when there is room; get
  *     hands out what is left, then fails with -ESHUTDOWN; shutdown(immediate) drops
  *     what is left (counting each dropped item as done, so join can return) and
- *     reports how many it dropped;
- *   - timeouts are measured on the monotonic clock, which no clock setting can move.
+ *     reports how many it dropped.
+ *
+ * There is no timeout (Python's get(timeout=1)): the article's CoffeeShop needs one only
+ * to look at its stop flag once a second, because nothing can wake a blocked get. Here
+ * shutdown wakes every waiter at once, so a thread waits for an item or for the end,
+ * and for nothing else.
  *
  * A queue can live in memory shared between processes (bqueue_init_shared): its mutex
  * and conditions are then PTHREAD_PROCESS_SHARED, and its items are numbers, not
@@ -38,12 +42,11 @@ struct bqueue *bqueue_init_shared(void *mem, size_t maxsize);
 void bqueue_destroy_shared(struct bqueue *q);
 
 /*
- * put and get wait at most `timeout` seconds (INFINITY: as long as it takes). They
- * return 0, -ESHUTDOWN, or when no room (no item) came in time: -ETIMEDOUT, or
- * -EAGAIN if timeout was 0 (the put_nowait/get_nowait of Python).
+ * put waits while the queue is full, get while it is empty, if `wait`; without it they
+ * return -EAGAIN instead (Python's put_nowait/get_nowait). 0 or -ESHUTDOWN otherwise.
  */
-int bqueue_put(struct bqueue *q, void *item, double timeout);
-int bqueue_get(struct bqueue *q, void **item, double timeout);
+int bqueue_put(struct bqueue *q, void *item, bool wait);
+int bqueue_get(struct bqueue *q, void **item, bool wait);
 
 /* One item taken by get is finished: 0, or -EINVAL when called more times than items. */
 int bqueue_task_done(struct bqueue *q);

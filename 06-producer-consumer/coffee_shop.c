@@ -44,13 +44,13 @@ static void *make_coffee(void *arg) /* the Barista thread */
     struct shop *s = arg;
     say_my_name("Barista");
     void *item;
-    while (bqueue_get(s->orders, &item, INFINITY) == 0) {
+    while (bqueue_get(s->orders, &item, true) == 0) {
         long id = (long)(intptr_t)item;
         say("正在制作订单 #%ld 的咖啡...", id);
         sleep_sec(2 * s->scale);
         s->made[id] = true;
         say("订单 #%ld 的咖啡制作完成！", id);
-        if (bqueue_put(s->ready, item, INFINITY) != 0) {
+        if (bqueue_put(s->ready, item, true) != 0) {
             say("订单 #%ld: the counter is closed, not delivered", id);
             s->refused_ready++;
         }
@@ -65,7 +65,7 @@ static void *serve_coffee(void *arg) /* the Server thread */
     struct shop *s = arg;
     say_my_name("Server");
     void *item;
-    while (bqueue_get(s->ready, &item, INFINITY) == 0) {
+    while (bqueue_get(s->ready, &item, true) == 0) {
         long id = (long)(intptr_t)item;
         say("服务员正在派送订单 #%ld", id);
         sleep_sec(s->scale);
@@ -196,7 +196,7 @@ int main(int argc, char **argv)
     long accepted = 0;
     bool listening = false;
     for (long id = 0; id < orders; id++) {
-        if (bqueue_put(s.orders, (void *)(intptr_t)id, INFINITY) != 0) {
+        if (bqueue_put(s.orders, (void *)(intptr_t)id, true) != 0) {
             say("订单 #%ld: the door is closed, not accepted", id);
             break;
         }

@@ -9,7 +9,6 @@
 #include "task.h"
 
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -103,7 +102,7 @@ static void bqueue_produce(struct bqueue *q)
 {
     long n = 0;
     do
-        CHECK_PT(-bqueue_put(q, (void *)(intptr_t)n++, INFINITY));
+        CHECK_PT(-bqueue_put(q, (void *)(intptr_t)n++, true));
     while (!time_is_up(n));
     bqueue_shutdown(q, false);
 }
@@ -111,7 +110,7 @@ static void bqueue_produce(struct bqueue *q)
 static void bqueue_consume(struct bqueue *q, struct outcome *o)
 {
     void *item;
-    while (bqueue_get(q, &item, INFINITY) == 0)
+    while (bqueue_get(q, &item, true) == 0)
         count(o, (long)(intptr_t)item);
     o->end_ns = now_ns();
 }

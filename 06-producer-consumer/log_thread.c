@@ -59,7 +59,7 @@ static void log_record(struct run *r, long worker, long n)
         if (!write_all(r->pipe[1], line, (size_t)len))
             die_errno(errno, "write");
         free(line);
-    } else if (bqueue_put(r->queue, line, r->mode == QUEUE_DROP ? 0 : INFINITY) != 0) {
+    } else if (bqueue_put(r->queue, line, r->mode != QUEUE_DROP) != 0) {
         free(line); /* full (put_nowait): dropped, never waited for */
         atomic_fetch_add(&r->dropped, 1);
     }
@@ -89,7 +89,7 @@ static void *writer(void *arg)
     struct run *r = arg;
     say_my_name("writer");
     void *line;
-    while (bqueue_get(r->queue, &line, INFINITY) == 0) {
+    while (bqueue_get(r->queue, &line, true) == 0) {
         if (!write_all(r->pipe[1], line, strlen(line)))
             die_errno(errno, "write");
         free(line);
