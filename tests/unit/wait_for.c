@@ -65,6 +65,7 @@ struct call {
     double at;        /* when wait_for returned */
     bool cleaned_up;  /* the work's cleanup had finished when wait_for returned */
     bool cancelled;   /* the work ended cancelled */
+    int again;        /* await_task on the work afterwards */
 };
 
 static void *call_wait_for(void *arg)
@@ -79,6 +80,7 @@ static void *call_wait_for(void *arg)
     c->result = r;
     c->cleaned_up = c->work.cleaned_up;
     c->cancelled = task_cancelled(t);
+    c->again = await_task(t, NULL);
     task_release(t);
     return NULL;
 }
@@ -263,6 +265,8 @@ static void run_laws(const char *name)
     struct call c = run_call((struct call){.work = {.seconds = 0.1}, .timeout = 1});
     ok(c.rc == 0 && strcmp(c.result, "finished") == 0 && c.at == 0.1,
        "%s: work done in time: its result, when it is done (test_wait_for)", backend);
+    is_long(c.again, -EALREADY, "%s: taken: await_task on the work afterwards gets -EALREADY",
+            backend);
 
     c = run_call((struct call){.work = {.seconds = 10, .cleanup = 0.25}, .timeout = 1});
     ok(c.rc == -ETIMEDOUT && c.cleaned_up && c.cancelled && c.at == 1.25,
