@@ -76,9 +76,9 @@ static void run(const char *name, double limit, double cleanup_step, enum gather
     int not_done = 0, manual_cancels = 0, cut = 0;
     if (rc == 0) {
         for (int i = 0; i < CITIES; i++) { /* for result in results: print(result) */
-            char *answer;
-            if (gather_result(all, i, (void **)&answer) == 0)
-                say("%s", answer);
+            void *answer;
+            if (gather_result(all, i, &answer) == 0)
+                say("%s", (char *)answer);
         }
     } else if (rc == -ETIMEDOUT) {
         say("查询超时！ (after %.2f s)", seen);
