@@ -1,12 +1,15 @@
 """The scenarios of tests/unit/timeout.c, wait_for.c and shield.c, run on asyncio itself.
 
 Each line is "scenario transcript", the transcript written as the C test writes it, with
-the error codes by name (ETIMEDOUT for TimeoutError, ECANCELED for CancelledError); no
-times, since asyncio runs on the real clock: orders and counts. tests/00-asyncio-laws.t compares them with what the C tests
-assert, so the C laws are checked against the Python they copy.
+the error codes by name (ETIMEDOUT for TimeoutError, ECANCELED for CancelledError): orders
+and counts, on a virtual clock (virtual_clock.py) as the C tests are. tests/00-asyncio-laws.t
+compares them with what the C tests assert, so the C laws are checked against the Python
+they copy.
 """
 import asyncio
 import sys
+
+from virtual_clock import run  # time jumps while every task sleeps: nothing waits on the machine
 
 out = []
 
@@ -160,5 +163,5 @@ SCENARIOS = {
 print(f"python {sys.version_info.major}.{sys.version_info.minor}")
 for name, scenario in SCENARIOS.items():
     out.clear()
-    asyncio.run(scenario())
+    run(scenario())
     print(name, "".join(out).rstrip())
