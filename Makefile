@@ -6,6 +6,8 @@
 #   NN-chapter/mod.c + mod.h   -> linked into that chapter's programs (a .c with a .h is a module)
 #   NN-chapter/exercises/x.c   -> $(BUILD)/NN-chapter/exercises/x             the starter
 #   NN-chapter/exercises/solutions/x.c -> .../exercises/solutions/x          the reference
+#   NN-chapter/exercises/right/*.c, wrong/*.c -> .../exercises/right/, wrong/  a correct variant
+#                              and plausible wrong solutions: the tests run the checker on them
 #   NN-chapter/exercises/harness.c + .h -> linked into the starter and the reference
 # Exercises are built apart from `all` (by `make exercises`, `make test` and `make
 # exercise-N`): a reader's half-done exercise must not stop the chapters from building.
@@ -90,7 +92,7 @@ $(1)_NUMBER := $(patsubst 0%,%,$(firstword $(subst -, ,$(1))))
 $(1)_MODULE_OBJS := $(call modules_in,$(1))
 $(1)_PROGRAMS := $(call programs_in,$(1))
 $(1)_EXERCISE_OBJS := $(call modules_in,$(1)/exercises)
-$(1)_EXERCISES := $(call programs_in,$(1)/exercises) $(call programs_in,$(1)/exercises/solutions)
+$(1)_EXERCISES := $(foreach d,exercises exercises/solutions exercises/wrong exercises/right,$(call programs_in,$(1)/$(d)))
 
 $(BUILD)/$(1)/%.o: $(1)/%.c $(FLAGS_STAMP)
 	@mkdir -p $$(@D)

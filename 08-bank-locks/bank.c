@@ -77,14 +77,28 @@ int lock_within(pthread_mutex_t *m, double seconds)
     return BANK_OK;
 }
 
+static void (*lock_watcher)(struct account *a, enum lock_event event);
+
+void account_watch_locks(void (*watch)(struct account *a, enum lock_event event))
+{
+    lock_watcher = watch;
+}
+
 int account_lock(struct account *a, double seconds)
 {
-    return lock_within(&a->lock, seconds);
+    if (lock_watcher)
+        lock_watcher(a, LOCK_WAITING);
+    int err = lock_within(&a->lock, seconds);
+    if (lock_watcher)
+        lock_watcher(a, err ? LOCK_TIMED_OUT : LOCK_TAKEN);
+    return err;
 }
 
 void account_unlock(struct account *a)
 {
     CHECK_PT(pthread_mutex_unlock(&a->lock));
+    if (lock_watcher)
+        lock_watcher(a, LOCK_RELEASED);
 }
 
 int account_lock_both(struct account *a, struct account *b, double seconds)

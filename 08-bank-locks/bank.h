@@ -73,6 +73,15 @@ int account_lock(struct account *a, double seconds);
 void account_unlock(struct account *a);
 
 /*
+ * For a checker that must see how a transfer() uses the locks (contract.c): `watch` is
+ * called by the calling thread when it starts waiting for an account's lock, when it got
+ * it, when a wait timed out, and when it released it. NULL (the default) watches nothing.
+ * Set it while no other thread uses the accounts.
+ */
+enum lock_event { LOCK_WAITING, LOCK_TAKEN, LOCK_TIMED_OUT, LOCK_RELEASED };
+void account_watch_locks(void (*watch)(struct account *a, enum lock_event event));
+
+/*
  * Both accounts' locks, the lower id first, each within `seconds`: the order that makes
  * transfers deadlock-free. On an error neither lock is held.
  */

@@ -119,6 +119,10 @@ bad bank_demo 'too long' --work 1
 
 # --- the exercise ---------------------------------------------------------------------------
 exercise_checker_works $dir 'TODO 1: refuse'
+exercise_variants $dir transfer
+# The forced interleavings catch the lock mistakes; the stress test still runs, and must.
+"$dir/exercises/check.sh" "$LAB_BUILD/$dir/exercises/solutions" >"$tap_tmp/checker.out" 2>&1
+like "$(cat "$tap_tmp/checker.out")" '^ok   stress, seed 3: 4 threads' "the checker runs the stress test on the reference"
 
 # A program that dies or hangs part-way: the checker judges only the verdicts it recorded
 # and says where it stopped. Each stand-in records what contract.c records up to there.
@@ -131,17 +135,22 @@ checker_on() {
     rc=$?
 }
 passed='printf "contract.%s_wrong\t0\tcalls\n" refusals move >>"$LAB_RESULTS"'
+locked='printf "contract.%s\t0\tx\n" held_from held_to opposite_timeouts same_source_lowest locks_left_held locks_wrong >>"$LAB_RESULTS"; printf "contract.same_source_succeeded\t1\tx\n" >>"$LAB_RESULTS"'
 checker_on 'kill -SEGV $$'
 is "$rc" 1 "checker: a program that crashed at once fails"
 like "$out" 'killed by SIGSEGV before it checked the refusals' "...and it says the program crashed first"
 unlike "$out" 'TODO 1|exactly 30' "...blaming no clause it never checked"
 checker_on "$passed; kill -SEGV \$\$"
+is "$rc" 1 "checker: a program that crashed while the locks were checked fails"
+like "$out" 'killed by SIGSEGV while the locks were checked' "...and it says where"
+unlike "$out" 'TODO 1|exactly 30' "...and not that the refusals or the simple transfer were wrong"
+checker_on "$passed; $locked; kill -SEGV \$\$"
 is "$rc" 1 "checker: a program that crashed in the stress test fails"
 like "$out" 'killed by SIGSEGV during the stress test' "...and it says where"
-unlike "$out" 'TODO 1|exactly 30' "...and not that the refusals or the simple transfer were wrong"
-checker_on "$passed; exec sleep 30"
+unlike "$out" 'TODO|exactly 30|did not wait|both took' "...and blames no clause it passed"
+checker_on "$passed; $locked; exec sleep 30"
 is "$rc" 1 "checker: a program that hangs in the stress test fails"
 like "$out" 'stopped after 1 s .*without a timeout.* during the stress test' "...saying it was stopped, and where"
-unlike "$out" 'TODO 1|exactly 30' "...and nothing about the clauses it passed"
+unlike "$out" 'TODO|exactly 30|did not wait|both took' "...and nothing about the clauses it passed"
 
 done_testing
