@@ -109,6 +109,14 @@ if [ -z "$LAB_SANITIZER" ]; then # the sanitizers' shadow memory inflates every 
 fi
 
 # --- the exercise: the checker passes the reference state machine and fails the starter.
-exercise_checker_works $ch "line 1 should be '\\[0\\.000\\] A 3'"
+exercise_checker_works $ch "said only liftoff: say each number first"
+# Seven wrong countdowns (a busy wait that hangs, state in static variables, ...) and one
+# written as an explicit state: a hang is bounded (5 s here) and said, with its lines.
+LAB_CHECK_TIMEOUT=5 exercise_variants $ch countdown
+like "$(LAB_CHECK_TIMEOUT=2 $ch/exercises/check.sh "$tap_tmp/variant/wrong-busy_wait")" '^\[0\.000\] A 3$' \
+    "a countdown that hangs: the line it printed before is shown"
+# Run by hand, on the real clock, the driver counts from its own start, as the checker does.
+run $ch/exercises/solutions/countdown
+like "$out" '^\[0\.0[0-9][0-9]\] A 3$' "the driver's times start at 0 on the real clock too, not at the time since boot"
 
 done_testing
