@@ -87,6 +87,7 @@ struct run {
     size_t bytes_to_workers, bytes_back;
     int ticks;
     double longest_gap;
+    bool beat_cancelled; /* the heartbeat ended cancelled, not with a result */
     int failed;
     int listener;
     struct sockaddr_in store;
@@ -179,7 +180,8 @@ static void *heartbeat(void *arg)
     struct run *run = arg;
     struct loop *loop = loop_get_running();
     double last = loop_time(loop);
-    while (async_sleep(TICK) == 0) {
+    int err;
+    while ((err = async_sleep(TICK)) == 0) {
         double now = loop_time(loop), gap = now - last;
         last = now;
         run->ticks++;
@@ -188,7 +190,7 @@ static void *heartbeat(void *arg)
         if (gap > 5 * TICK)
             say("tick %d, %.0f ms after the last: the loop was busy", run->ticks, gap * 1e3);
     }
-    return NULL; /* cancelled: the work is done */
+    return task_raise(err, "heartbeat"); /* cancelled when the work is done: it ends cancelled */
 }
 
 static void open_store(struct run *run)
@@ -227,7 +229,7 @@ static void *hybrid_main(void *arg)
         say("failed: %s", err == -ECANCELED ? "cancelled" : strerror(-err));
     run->failed = err != 0;
     task_cancel(beat);
-    await_task(beat, NULL);
+    run->beat_cancelled = await_task(beat, NULL) == -ECANCELED;
     future_unref(all);
     for (int i = 0; i < run->chunks; i++)
         task_release(tasks[i]);
@@ -353,6 +355,8 @@ int main(int argc, char **argv)
         result_record(name, took[r], "s");
         snprintf(name, sizeof name, "hybrid.ticks.%s", key[r]);
         result_record(name, runs[r].ticks, "ticks");
+        snprintf(name, sizeof name, "hybrid.heartbeat_cancelled.%s", key[r]);
+        result_record(name, runs[r].beat_cancelled, "bool");
         snprintf(name, sizeof name, "hybrid.gap_ms.%s", key[r]);
         result_record(name, runs[r].longest_gap * 1e3, "ms");
         snprintf(name, sizeof name, "hybrid.stored.%s", key[r]);

@@ -13,6 +13,7 @@
 #include "say.h"
 #include "task.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 static double pause = 0.5;
@@ -40,16 +41,18 @@ static int counter_next(struct async_counter *it, int *number)
 struct seen {
     int numbers[8], count;
     int ticks;
+    bool ticker_cancelled; /* it ended cancelled, as it was asked to */
 };
 
 static void *ticker(void *arg)
 {
     struct seen *s = arg;
-    while (async_sleep(pause / 2) == 0) {
+    int err;
+    while ((err = async_sleep(pause / 2)) == 0) {
         s->ticks++;
         say("tick %d", s->ticks);
     }
-    return NULL; /* cancelled: the iteration is over */
+    return task_raise(err, "ticker"); /* cancelled when the iteration is over: it ends cancelled */
 }
 
 static void *main_task(void *arg)
@@ -67,7 +70,7 @@ static void *main_task(void *arg)
     }
 
     task_cancel(tick);
-    await_task(tick, NULL);
+    s->ticker_cancelled = await_task(tick, NULL) == -ECANCELED;
     task_release(tick);
     return rc == STOP_ASYNC_ITERATION ? NULL : task_raise(rc, "async for");
 }
@@ -91,12 +94,14 @@ int main(int argc, char **argv)
     printf("\nnumbers:");
     for (int i = 0; i < s.count; i++)
         printf(" %d", s.numbers[i]);
-    printf("; the ticker ticked %d times meanwhile\n", s.ticks);
+    printf("; the ticker ticked %d times meanwhile, and ended %s when cancelled\n", s.ticks,
+           s.ticker_cancelled ? "cancelled" : "with a result (the cancel was swallowed)");
     int in_order = s.count == 5;
     for (int i = 0; i < s.count; i++)
         in_order &= s.numbers[i] == i + 1;
     result_record("async_iterator.count", s.count, "count");
     result_record("async_iterator.in_order", in_order, "bool");
     result_record("async_iterator.ticks", s.ticks, "count");
+    result_record("async_iterator.ticker_cancelled", s.ticker_cancelled, "bool");
     return rc == 0 ? 0 : 1;
 }

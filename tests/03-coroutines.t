@@ -57,6 +57,7 @@ is "$rc" 0 "async_iterator exits 0"
 is "$(result async_iterator.count)" 5 "it produced five numbers"
 is "$(result async_iterator.in_order)" 1 "1, 2, 3, 4, 5 in order"
 is "$(result async_iterator.ticks)" 9 "the ticker ticked twice per number (0.01 s ticks, 0.1 s in all)"
+is "$(result async_iterator.ticker_cancelled)" 1 "the ticker, cancelled, ends cancelled: it swallows no cancel"
 order=$(printf '%s\n' "$out" | sed -n -e 's/.*\] \[main\] \([0-9]\)$/\1/p' -e 's/.*\] \[ticker\] tick .*/t/p' | tr '\n' ' ')
 is "$order" "t 1 t t 2 t t 3 t t 4 t t 5 " \
     "two ticks between numbers: the iterator's sleeps let the ticker run"
@@ -75,6 +76,7 @@ LAB_VIRTUAL_CLOCK=1 run $ch/leak_detector --quick
 is "$rc" 0 "leak_detector exits 0"
 is "$(result leak_detector.failed)" 6 "6 of 20 requests failed"
 is "$(result leak_detector.leaked)" 6 "and each left its keepalive helper alive"
+is "$(result leak_detector.monitor_cancelled)" 1 "the monitor, cancelled, ends cancelled: it swallows no cancel"
 counts=$(printf '%s\n' "$out" | sed -n "s/.*'keepalive': \([0-9]*\).*/\1/p" | tr '\n' ' ')
 check "the monitor saw the keepalive count grow ($counts)" \
     sh -c 'set -- $1; [ "$1" -lt "$(eval echo \${$#})" ]' _ "$counts"
