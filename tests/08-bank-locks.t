@@ -78,6 +78,22 @@ check "the whole run ends within its bound (5 x 0.1s of work + one timeout, plus
     num_cmp "$(result bank.deadlock.seconds)" '<' "$(awk -v t="$timeout" 'BEGIN { print 0.5 + t + 5 }')"
 is "$(result bank.deadlock.total_after)" "$(result bank.deadlock.total_before)" "no money lost or made by giving up"
 sanitizer_clean "deadlock: no sanitizer report (it deadlocks, but it does not race)"
+# The verdict comes from what happened: with the second transfer started after the first
+# is done, the same lock orders never wait for each other, and no deadlock is reported.
+RUN_TIMEOUT=60 run $dir/deadlock --quick --stagger 0.5
+is "$rc" 3 "deadlock --stagger 0.5: exit 3, no deadlock this time"
+is "$(result bank.deadlock.detected)" 0 "...none is reported"
+like "$out" 'no deadlock this time: their waits did not overlap' "...and it says why"
+is "$(result bank.deadlock.total_after)" "$(result bank.deadlock.total_before)" "...and no money is lost"
+# The 转账 line is said while both locks are held: in each thread's own lines (in its own
+# order, whatever the other does), between taking account 2 and releasing it.
+RUN_TIMEOUT=60 run $dir/deadlock --quick --show-locks
+for t in Transfer-1-to-2 Transfer-2-to-1; do
+    mine=$(printf '%s\n' "$out" | sed -n '/^3\. both at once/,$p' |
+        sed -n "s/.*\[$t\] \((lock) [a-z]* account 2\|转账\).*/\1/p" | tr '\n' ,)
+    is "$mine" "(lock) took account 2,转账,(lock) released account 2," \
+        "act 3, $t: 转账 is said before the lock is released"
+done
 RUN_TIMEOUT=60 run $dir/deadlock --quick --timeout 1
 is "$(result bank.deadlock.timeout)" 1 "--quick shrinks only the timeout left at its default: --timeout 1 is kept"
 check "and the naive transfers gave up after it" num_cmp "$(result bank.deadlock.gave_up_after)" '>=' 0.95
