@@ -3,7 +3,8 @@
  *   task.c      a task's life: created, stepped by the loop, waiting, cancelled, ended
  *   task_run.c  asyncio.run: main run as a task, the tasks still running then cancelled,
  *               the tasks nobody released reported
- * Nothing outside those files includes it.
+ * and context_var.c, which keeps each task's context variables in it. Nothing else
+ * includes it.
  */
 #ifndef LAB_TASK_PRIVATE_H
 #define LAB_TASK_PRIVATE_H
@@ -24,7 +25,6 @@ struct task {
     struct future *waiting_on; /* the future its current suspension waits for */
     bool must_cancel;          /* a cancel for its next suspension to deliver */
     unsigned cancel_requests;  /* task_cancelling(): cancels asked for, less uncancels */
-    bool outcome_taken;        /* an await_task has had the outcome */
     bool released;             /* its creator has let go */
     int raised;                /* task_raise's code */
     char *raised_message;
@@ -32,6 +32,7 @@ struct task {
     char waiting_for[40]; /* for the trace: "sleep 0.1 s", "await fetch" */
     double slice_start;
     struct task *older, *newer; /* every task of this thread not yet freed */
+    struct context *context;    /* its context variables' values (context_var.c) */
 };
 
 /* A new task on `loop`, which need not be running yet (create_task's needs to be). */

@@ -86,6 +86,11 @@ int main(void)
     run_a_while(loop);
     is_str(trace, "13", "they run in the loop, in the order added");
     ok(future_result(f, &value) == 0 && strcmp(value, "forty-two") == 0, "the result is read back");
+    value = NULL;
+    is_long(future_result(f, &value), -EALREADY,
+            "one owner: a second read that asks for the result gets -EALREADY");
+    ok(value == NULL && future_result(f, NULL) == 0 && future_error(f) == 0,
+       "and no pointer; a read without a place for the result only looks");
     is_long(future_set_result(f, "again"), -EINVAL, "a future ends once: set_result again fails");
     ok(!future_cancel(f) && future_state(f) == FUTURE_RESULT, "and cancel changes nothing");
     trace[0] = 0;
@@ -111,6 +116,15 @@ int main(void)
     ok(errors_reported == 1 && last_code == -EINVAL &&
            strcmp(last_report, "Future exception was never retrieved|任务出错|faulty_task") == 0,
        "an error never retrieved reaches the exception handler when the future is freed");
+
+    /* Cancelling a failed future: refused, and it silences the report (asyncio's cancel()). */
+    f = future_new(loop);
+    future_set_error(f, -EIO, "failed, then cancelled");
+    errors_reported = 0;
+    ok(!future_cancel(f) && future_state(f) == FUTURE_ERROR,
+       "cancelling a failed future is refused and leaves its error");
+    future_unref(f);
+    is_long(errors_reported, 0, "and its error, no longer 'never retrieved', is not reported");
 
     /* Cancelled. */
     f = future_new(loop);

@@ -90,6 +90,27 @@ static void *awaits_failure(void *arg)
     return NULL;
 }
 
+/* One owner, whichever way the outcome is read. */
+static void *returns_arg(void *arg)
+{
+    return arg;
+}
+
+static void *one_owner(void *arg)
+{
+    (void)arg;
+    struct task *t = create_task("t", returns_arg, "page");
+    void *r = NULL, *again = NULL;
+    note("look=%d ", await_future(task_future(t), NULL)); /* takes nothing */
+    int rc = await_future(task_future(t), &r);
+    note("take=%d:%s ", rc, (char *)r);
+    rc = await_future(task_future(t), &again);
+    int rc2 = await_task(t, &again);
+    note("future-again=%d task-again=%d %s", rc, rc2, again ? "leak" : "-");
+    task_release(t);
+    return NULL;
+}
+
 /* ---- cancellation ---- */
 
 struct victim {
@@ -155,8 +176,9 @@ static void *self_uncancel(void *arg)
     struct task *me = current_task();
     for (unsigned i = 0; i < times; i++)
         task_cancel(me);
-    note("count=%u ", task_cancelling(me));
+    note("count=%u pending=%d ", task_cancelling(me), task_cancel_pending(me));
     note("uncancel=%u ", task_uncancel(me));
+    note("pending=%d ", task_cancel_pending(me));
     note("sleep=%d ", async_sleep(0.1)); /* -ECANCELED unless the count went back to 0 */
     unsigned a = task_uncancel(me), b = task_uncancel(me);
     note("uncancel=%u,%u", a, b);
@@ -213,6 +235,44 @@ static void *cancel_chain(void *arg)
     task_cancel(outer);
     note("awaited=%d t=%.3f", await_task(outer, NULL), now());
     task_release(outer);
+    return NULL;
+}
+
+/* test_cancel_awaited_task (bpo-34872): a task that cancelled itself, then awaits a task */
+struct awaited {
+    struct future *fut;
+    struct task *nested;
+};
+
+static void *awaits_fut(void *arg)
+{
+    int rc = await_future(arg, NULL);
+    note("nested-got=%d ", rc);
+    return task_raise(rc ? rc : -EIO, "nested");
+}
+
+static void *cancels_itself_then_awaits(void *arg)
+{
+    struct awaited *a = arg;
+    a->nested = create_task("nested", awaits_fut, a->fut);
+    async_sleep(0); /* the nested task runs, and waits for fut */
+    task_cancel(current_task());
+    int rc = await_task(a->nested, NULL);
+    note("awaited=%d ", rc);
+    return task_raise(rc, "coro");
+}
+
+static void *cancel_awaited_task(void *arg)
+{
+    (void)arg;
+    struct awaited a = {future_new(loop_get_running()), NULL};
+    struct task *t = create_task("coro", cancels_itself_then_awaits, &a);
+    int rc = await_task(t, NULL);
+    note("task=%d cancelled=%d,%d,%d", rc, task_cancelled(t), task_cancelled(a.nested),
+         future_cancelled(a.fut));
+    task_release(a.nested);
+    task_release(t);
+    future_unref(a.fut);
     return NULL;
 }
 
@@ -320,6 +380,42 @@ static void *fire_and_forget(void *arg)
     return NULL;
 }
 
+/* test_tb_logger_not_called_after_cancel: cancelling a task that failed silences it */
+static void *cancel_after_failure(void *arg)
+{
+    (void)arg;
+    struct task *t = create_task("failed", fails, NULL);
+    async_sleep(1);
+    note("cancel=%d", task_cancel(t));
+    task_release(t);
+    return NULL;
+}
+
+/* An outer task cancelled after the inner task it awaited failed, before it could read it. */
+static void *awaits_inner_failure(void *arg)
+{
+    struct task *inner = create_task("inner", fails, NULL); /* fails at 0.01 */
+    *(struct task **)arg = inner;
+    int rc = await_task(inner, NULL);
+    return task_raise(rc, "outer");
+}
+
+static void *outer_cancelled_after_inner_failed(void *arg)
+{
+    (void)arg;
+    struct task *inner = NULL;
+    struct task *outer = create_task("outer", awaits_inner_failure, &inner);
+    async_sleep(0); /* outer runs, and awaits inner */
+    async_sleep(0); /* inner runs: it fails at 0.01 */
+    async_sleep(0.01); /* this timer was set after inner's: main runs just after inner failed */
+    task_cancel(outer);
+    int rc = await_task(outer, NULL);
+    note("outer=%d inner-failed=%d", rc, task_error_message(inner) != NULL);
+    task_release(outer);
+    task_release(inner);
+    return NULL;
+}
+
 /* ---- faults, each in a child process whose stderr we read ---- */
 
 static void *leaves_work(void *arg)
@@ -396,6 +492,13 @@ int main(void)
     is_str(trace, want,
            "an error arrives as code + message; a second await is -EALREADY; self is -EDEADLK");
 
+    run_virtual(one_owner, NULL, NULL);
+    snprintf(want, sizeof want, "look=0 take=0:page future-again=%d task-again=%d -", -EALREADY,
+             -EALREADY);
+    is_str(trace, want,
+           "one owner: await_future(task_future(t)) takes the result as await_task does; "
+           "after it, either read gets -EALREADY; a read with NULL only looks");
+
     struct victim v[3] = {{"propagates", false, 0.25, false, 0, 0},
                           {"swallows", true, 0, false, 0, 0},
                           {"third", false, 0, false, 0, 0}};
@@ -420,10 +523,11 @@ int main(void)
 
     unsigned once = 1, twice = 2;
     run_virtual(self_uncancel, &once, NULL);
-    is_str(trace, "count=1 uncancel=0 sleep=0 uncancel=0,0",
+    is_str(trace, "count=1 pending=1 uncancel=0 pending=0 sleep=0 uncancel=0,0",
            "uncancel to 0 withdraws the cancel not yet delivered (3.13), and stops at 0");
     run_virtual(self_uncancel, &twice, NULL);
-    snprintf(want, sizeof want, "count=2 uncancel=1 sleep=%d uncancel=0,0", -ECANCELED);
+    snprintf(want, sizeof want, "count=2 pending=1 uncancel=1 pending=1 sleep=%d uncancel=0,0",
+             -ECANCELED);
     is_str(trace, want, "uncancel above 0 leaves the cancel to be delivered");
 
     struct victim early = {"early", false, 0, false, 0, 0};
@@ -437,6 +541,13 @@ int main(void)
              -ECANCELED);
     is_str(trace, want, "cancelling a task that awaits another cancels that one too");
     is_long(inner_rc, -ECANCELED, "the inner task's sleep saw the cancellation");
+
+    run_virtual(cancel_awaited_task, NULL, NULL);
+    snprintf(want, sizeof want, "nested-got=%d awaited=%d task=%d cancelled=1,1,1", -ECANCELED,
+             -ECANCELED, -ECANCELED);
+    is_str(trace, want,
+           "a task that cancelled itself and then awaits a task cancels that task and what it "
+           "waits for, and resumes once it has ended (test_cancel_awaited_task)");
 
     run_virtual(two_turn_takers, NULL, NULL);
     is_str(trace, "A1 B1 A2 B2 A3 B3 t=0.000", "sleep(0) gives the other task a turn, in order");
@@ -457,8 +568,27 @@ int main(void)
     loop_set_exception_handler(loop, catch_error, NULL);
     async_run_on(loop, fire_and_forget, NULL, NULL);
     loop_close(loop);
-    is_str(unhandled, "Future exception was never retrieved|forgotten|disk 3 is on fire",
+    is_str(unhandled, "Task exception was never retrieved|forgotten|disk 3 is on fire",
            "an error nobody awaited is reported, naming the task");
+
+    loop = loop_new();
+    loop_set_virtual_clock(loop, true);
+    loop_set_exception_handler(loop, catch_error, NULL);
+    unhandled[0] = '\0';
+    trace[0] = '\0';
+    async_run_on(loop, cancel_after_failure, NULL, NULL);
+    snprintf(want, sizeof want, "cancel=%d", -EINVAL);
+    ok(strcmp(trace, want) == 0 && unhandled[0] == '\0',
+       "cancelling a task that failed returns -EINVAL and silences its report "
+       "(test_tb_logger_not_called_after_cancel): %s", unhandled);
+    trace[0] = '\0';
+    unhandled[0] = '\0';
+    async_run_on(loop, outer_cancelled_after_inner_failed, NULL, NULL);
+    loop_close(loop);
+    snprintf(want, sizeof want, "outer=%d inner-failed=1", -ECANCELED);
+    ok(strcmp(trace, want) == 0 && unhandled[0] == '\0',
+       "an outer task cancelled after the inner task it awaited failed: -ECANCELED, and no "
+       "report for the inner (%s) %s", trace, unhandled);
 
     char out[4096];
     setenv("LAB_VIRTUAL_CLOCK", "1", 1);
