@@ -153,6 +153,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &seconds, 0.001, 600, "CPU seconds of one job"),
+        OPT_QUICK_DOUBLE(&seconds, QUICK_SECONDS),
         OPT_INT("workers", "N", &workers, 1, 64, "processes in each pool (default: the cores)"),
         OPT_INT("repeat", "N", &repeat, 1, 100, "run every way N times, keep each one's fastest"),
         OPT_QUICK(&quick),
@@ -162,8 +163,6 @@ int main(int argc, char **argv)
                "The event loop hands two CPU jobs to a process pool and awaits both with gather\n"
                "(run_in_executor + asyncio.gather): compared with the two jobs run on the loop.",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = QUICK_SECONDS;
 
     /* The shared pool first: its workers are forked before anything else runs. */
     struct plan p = {.n = burn_calibrate(seconds), .workers = (int)workers};

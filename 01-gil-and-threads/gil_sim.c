@@ -68,6 +68,7 @@ int main(int argc, char **argv)
         OPT_INT("iterations", "N", &iterations, 0, 1e12,
                 "each worker counts to N (0: as far as --seconds takes one thread)"),
         OPT_DOUBLE("seconds", "S", &seconds, 0.001, 600, "CPU seconds of one worker's count"),
+        OPT_QUICK_DOUBLE(&seconds, QUICK_SECONDS),
         OPT_DOUBLE("switch-interval", "MS", &interval_ms, 0.05, 1000,
                    "the GIL's switch interval in milliseconds (sys.setswitchinterval)"),
         OPT_INT("repeat", "N", &repeat, 1, 100, "run every mode N times, keep each one's fastest"),
@@ -78,8 +79,6 @@ int main(int argc, char **argv)
                "The article's CPU loop run sequentially, in threads under a simulated GIL, in\n"
                "threads without it and in fork()ed processes: times, speedups, GIL hand-overs.",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = QUICK_SECONDS;
     double interval = interval_ms / 1e3;
     uint64_t n = iterations ? (uint64_t)iterations : burn_calibrate(seconds);
     struct job job = {job_count, &n, n};

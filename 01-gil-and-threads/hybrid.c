@@ -273,8 +273,11 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_INT("chunks", "N", &chunks, 1, MAX_CHUNKS, "chunks of data to process"),
+        OPT_QUICK_INT(&chunks, 4),
         OPT_INT("chunk-kb", "K", &chunk_kb, 1, 16384, "size of a chunk, in KiB"),
+        OPT_QUICK_INT(&chunk_kb, 64),
         OPT_DOUBLE("seconds", "S", &seconds, 0.001, 60, "CPU seconds of hashing per chunk"),
+        OPT_QUICK_DOUBLE(&seconds, 0.08),
         OPT_INT("workers", "N", &workers, 1, 64,
                 "worker processes (default: cores - 1, at least 1)"),
         OPT_INT("seed", "N", &seed, 0, 1e18, "seed of the chunks' bytes"),
@@ -285,12 +288,6 @@ int main(int argc, char **argv)
                "CPU work offloaded to a pool of cores - 1 processes, each result sent on by async\n"
                "I/O, while a heartbeat shows the loop stays free; then the same on the loop alone.",
                opts);
-    if (quick && !args_given(&chunks))
-        chunks = 4;
-    if (quick && !args_given(&chunk_kb))
-        chunk_kb = 64;
-    if (quick && !args_given(&seconds))
-        seconds = 0.08;
 
     /* The pool first, before anything else: its workers are forked now. */
     struct process_pool *pool = process_pool_new((int)workers);

@@ -341,6 +341,7 @@ int main(int argc, char **argv)
         OPT_INT("workers", "N", &workers, 0, MAX_WORKERS,
                 "worker processes (0: the article's min(4 images, cores, 4))"),
         OPT_DOUBLE("seconds", "S", &seconds, 0.01, 60, "processing time of one image"),
+        OPT_QUICK_DOUBLE(&seconds, QUICK_SECONDS),
         OPT_STRING("batch", "NAME", &which, "done, timeout, interrupt or all"),
         OPT_QUICK(&quick),
         OPT_END,
@@ -356,8 +357,6 @@ int main(int argc, char **argv)
                 which);
         return 2;
     }
-    if (quick && !args_given(&seconds))
-        seconds = QUICK_SECONDS;
     if (workers == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         workers = cores < 1 ? 1 : cores < 4 ? cores : 4;

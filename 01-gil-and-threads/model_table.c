@@ -128,6 +128,7 @@ int main(int argc, char **argv)
         OPT_INT("workers", "N", &workers, 1, WORKERS_MAX, "threads or processes in each model"),
         OPT_DOUBLE("seconds", "S", &seconds, 0.001, 60,
                    "each worker's share: S s of counting, or S s of blocking calls"),
+        OPT_QUICK_DOUBLE(&seconds, QUICK_SECONDS),
         OPT_DOUBLE("switch-interval", "MS", &interval_ms, 0.05, 1000,
                    "the GIL's switch interval in milliseconds"),
         OPT_QUICK(&quick),
@@ -137,8 +138,6 @@ int main(int argc, char **argv)
                "The same CPU-bound and I/O-bound jobs run one after another, in threads with\n"
                "and without the GIL, and in processes: one table of measured times.",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = QUICK_SECONDS;
 
     uint64_t count = burn_calibrate(seconds);
     struct io_calls io = {IO_CALLS, seconds / IO_CALLS, INTERP_BYTECODE, true, false};

@@ -98,6 +98,7 @@ int main(int argc, char **argv)
                    "the signal the program sends itself: term, int, or none "
                    "(then press Ctrl-C)"),
         OPT_DOUBLE("seconds", "S", &delay, 0, 3600, "when it sends it"),
+        OPT_QUICK_DOUBLE(&delay, 0.3),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -114,8 +115,6 @@ int main(int argc, char **argv)
                 program_invocation_short_name, send);
         return 2;
     }
-    if (quick && !args_given(&delay))
-        delay = 0.3;
 
     /* Hold the signals back until the loop handles them: a kill that comes early waits. */
     sigset_t held, before;

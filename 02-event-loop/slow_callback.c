@@ -104,6 +104,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &fetch_seconds, 0, 10, "how long the fetch takes"),
+        OPT_QUICK_DOUBLE(&fetch_seconds, 0.15),
         OPT_INT("threshold-ms", "MS", &threshold_ms, 1, 10000,
                 "debug mode reports callbacks slower than this"),
         OPT_QUICK(&quick),
@@ -113,8 +114,6 @@ int main(int argc, char **argv)
                "A callback that blocks with sleep() freezes the loop; debug mode names it. "
                "The same wait with call_later does not.",
                opts);
-    if (quick && !args_given(&fetch_seconds))
-        fetch_seconds = 0.15;
 
     struct phase blocking = {.name = "blocking_fetch", .fetch = blocking_fetch};
     struct phase nonblocking = {.name = "nonblocking_fetch", .fetch = nonblocking_fetch};

@@ -128,6 +128,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("scale", "X", &scale, 0.001, 10, "multiply the article's sleeps by X"),
+        OPT_QUICK_DOUBLE(&scale, 0.02),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -135,8 +136,6 @@ int main(int argc, char **argv)
                "AsyncDatabase as an enter/exit pattern: the exit runs on success, on error "
                "and on cancellation.",
                opts);
-    if (quick && !args_given(&scale))
-        scale = 0.02;
     int rc = async_run(main_task, NULL, NULL);
     printf("\nconnections closed after a success: %d, an error: %d, a cancellation: %d\n",
            closed_after[SUCCESS], closed_after[ERROR], closed_after[CANCELLED]);

@@ -80,6 +80,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &pause, 0.001, 10, "the sleep before each number"),
+        OPT_QUICK_DOUBLE(&pause, 0.02),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -87,8 +88,6 @@ int main(int argc, char **argv)
                "An async iterator producing 1..5 with a sleep before each, consumed by a "
                "while loop (async for) while a ticker task keeps running.",
                opts);
-    if (quick && !args_given(&pause))
-        pause = 0.02;
     struct seen s = {.count = 0};
     int rc = async_run(main_task, &s, NULL);
     printf("\nnumbers:");

@@ -130,6 +130,7 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_INT("requests", "N", &requests, 1, 256, "requests to handle, one per tick"),
         OPT_DOUBLE("seconds", "S", &tick, 0.001, 10, "the tick: a request arrives per tick"),
+        OPT_QUICK_DOUBLE(&tick, 0.01),
         OPT_FLAG("fixed", &fixed, "cancel the helper on the error path too: no leak"),
         OPT_QUICK(&quick),
         OPT_END,
@@ -138,8 +139,6 @@ int main(int argc, char **argv)
                "Count live tasks by name with a monitor task; a request that fails forgets "
                "its keepalive helper, and the count shows the leak.",
                opts);
-    if (quick && !args_given(&tick))
-        tick = 0.01;
     printf("%s: every third request fails%s.\n", fixed ? "fixed" : "leaky",
            fixed ? " and cancels its keepalive helper" : " and forgets its keepalive helper");
     return async_run(main_task, &requests, NULL) == 0 ? 0 : 1;

@@ -211,6 +211,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &seconds, 0.01, 60, "time spent measuring each kind of switch"),
+        OPT_QUICK_DOUBLE(&seconds, 0.05),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -219,8 +220,6 @@ int main(int argc, char **argv)
                "event loop, swapcontext(3), and two threads handing a turn to each other "
                "(mutex + condition variable).",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = 0.05;
 
     printf("Each kind of switch runs for %.2f s (best of %d rounds). Coroutine switch: %s.\n\n",
            seconds, ROUNDS, coro_backend());

@@ -118,6 +118,7 @@ int main(int argc, char **argv)
         OPT_INT("accounts", "N", &accounts, 1, 1000000,
                 "accounts in the bank (at least 2: a transfer needs two)"),
         OPT_INT("transfers", "N", &transfers, 1, 100000000, "transfers per thread"),
+        OPT_QUICK_INT(&transfers, QUICK_TRANSFERS),
         OPT_INT("hold-ns", "N", &hold_ns, 0, 100000,
                 "nanoseconds of CPU work a transfer does while holding its locks"),
         OPT_INT("seed", "N", &seed, 0, INT_MAX, "random seed (the same seed, the same transfers)"),
@@ -135,8 +136,6 @@ int main(int argc, char **argv)
                 program_invocation_short_name);
         return 2;
     }
-    if (quick && !args_given(&transfers))
-        transfers = QUICK_TRANSFERS;
     hold_iterations = burn_calibrate((double)hold_ns / 1e9);
 
     enum { BALANCE = 1000 };

@@ -170,6 +170,7 @@ int main(int argc, char **argv)
         OPT_DOUBLE("work", "S", &work, 0.01, 10,
                    "seconds each transfer works while holding its first lock"),
         OPT_DOUBLE("timeout", "S", &timeout, 0.01, 60, "seconds to wait for a lock, then give up"),
+        OPT_QUICK_DOUBLE(&timeout, QUICK_TIMEOUT),
         OPT_DOUBLE("stagger", "S", &stagger, 0, 10,
                    "in act 2, start the second transfer this much later (longer than --work: "
                    "no overlap, no deadlock)"),
@@ -182,8 +183,6 @@ int main(int argc, char **argv)
                "accounts in opposite orders. The timed lock detects it; ordered locking cures it. "
                "Exit status 0: it deadlocked and was cured; 3: no deadlock this time.",
                opts);
-    if (quick && !args_given(&timeout))
-        timeout = QUICK_TIMEOUT;
     if (timeout <= work) {
         fprintf(stderr,
                 "%s: --timeout %.2f must be longer than --work %.2f, or even the "

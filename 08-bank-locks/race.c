@@ -85,6 +85,7 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_INT("threads", "N", &threads, 2, 64, "threads depositing at once"),
         OPT_INT("iterations", "N", &iterations, 1, 100000000, "deposits of ¥1 per thread"),
+        OPT_QUICK_INT(&iterations, QUICK_ITERATIONS),
         OPT_INT("gap", "N", &gap, 0, 1000000,
                 "CPU work between reading and writing the balance (burn() iterations)"),
         OPT_QUICK(&quick),
@@ -94,8 +95,6 @@ int main(int argc, char **argv)
                "A deliberate data race: threads deposit into one account without its lock "
                "and money disappears; then the same with the lock.",
                opts);
-    if (quick && !args_given(&iterations))
-        iterations = QUICK_ITERATIONS;
 
     long expected = threads * iterations;
     printf("%ld threads each deposit ¥1 %ld times into one account that starts at ¥0 "

@@ -58,6 +58,19 @@ else
     sanitizer_clean "race: no AddressSanitizer or UBSan report"
 fi
 
+# --- the race between coroutines: one thread, an await between read and write --------------
+run $dir/coro_race --quick
+is "$rc" 0 "coro_race exits 0 (with the lock, nothing is lost)"
+is "$(result bank.coro_race.expected)" 1000 "10 tasks x 100 deposits of ¥1 expected"
+is "$(result bank.coro_race.unlocked)" 100 \
+    "without a lock every task reads the same balance each round: only ¥100 arrive, on one thread"
+is "$(result bank.coro_race.locked)" 1000 "with the async lock every deposit arrives"
+is "$(result bank.coro_race.other_threads)" 0 "no deposit ran on any thread but the loop's"
+first=$(printf '%s\n' "$out" | sed -n '/^1\. without a lock/,/^2\./p' | grep -E 'read|wrote' | head -11 |
+    sed 's/.*\] //' | sort | uniq -c | tr -s ' ' | tr '\n' ,)
+is "$first" " 10 read ¥0, 1 wrote ¥1," "without the lock, all ten read ¥0 before the first writes"
+sanitizer_clean "coro_race: no sanitizer report"
+
 # --- the deadlock: detected within its bound, reported, cured by ordering ------------------
 RUN_TIMEOUT=60 run $dir/deadlock --quick
 check "deadlock exits 0 on its own (no hang)" [ "$rc" -eq 0 ]
@@ -130,8 +143,11 @@ bad bank_scale 'out of range' --seed -1
 bad race 'threads' --threads 1
 bad deadlock 'longer than --work' --timeout 0.05 --work 0.1
 bad bank_demo 'work' --work -1
-bad bank_demo 'waits for the other two.*gives up after 1 s' --work 0.5
-bad bank_demo 'too long' --work 1
+bad bank_demo 'out of range \(0\.\.0\.4\)' --work 0.5
+bad bank_demo 'out of range \(0\.\.0\.4\)' --work 1
+run $dir/bank_demo --help
+like "$out" '--work S .*\(0\.\.0\.4, default 0\.1, 0\.02 with --quick\)' \
+    "bank_demo --help shows the range it accepts (0..0.4) and the --quick value"
 
 # --- the exercise ---------------------------------------------------------------------------
 exercise_checker_works $dir 'TODO 1: refuse'
