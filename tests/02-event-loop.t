@@ -125,6 +125,27 @@ for sig in INT TERM; do
         "and reaped: the cleanup ran"
 done
 
+# --- file_io: the loop cannot wait for a file; the pool keeps the loop free.
+run $ch/file_io --quick
+is "$rc" 0 "file_io exits 0"
+is "$(result file_io.epoll_eperm)" 1 "epoll_ctl refuses a regular file with EPERM"
+like "$out" 'epoll_ctl\(ADD, a regular file, EPOLLIN\): refused: EPERM' "...and the program prints it"
+is "$(result file_io.poll_in)" 1 "poll calls the file readable at once"
+is "$(result file_io.same_bytes.pool)+$(result file_io.same_bytes.loop)" 1+1 \
+    "the file read back holds the bytes written, both ways"
+is "$(result file_io.ticks.loop)" 0 "file calls made on the loop: the heartbeat never ticks"
+check "...and its gap covers both calls' 30 ms" num_cmp "$(result file_io.gap_ms.loop)" '>=' 57
+check "through the pool the heartbeat ticks while the file waits ($(result file_io.ticks.pool))" \
+    num_cmp "$(result file_io.ticks.pool)" '>=' 1
+is "$(result file_io.heartbeat_cancelled.pool)+$(result file_io.heartbeat_cancelled.loop)" 1+1 \
+    "the heartbeat ends cancelled both times"
+
+# The README's size of the loop stays true (within a fifth).
+said=$(sed -n 's/.*in about \([0-9,]*\) lines of C.*/\1/p' $ch/README.md | tr -d ,)
+lines=$(cat common/loop*.[ch] common/timer_heap.[ch] | wc -l)
+check "the README's 'about $said lines' of loop is within a fifth of its $lines lines" \
+    awk -v s="$said" -v n="$lines" 'BEGIN { exit !(s != "" && s >= 0.8 * n && s <= 1.2 * n) }'
+
 # --- the exercise: the checker passes the reference heap and fails the starter's list,
 # every wrong heap kept in exercises/wrong (a sift that stops below the root, a sorted
 # array, ...) with the mistake named, and a correct heap written another way.
