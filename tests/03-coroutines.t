@@ -110,6 +110,21 @@ if [ -z "$LAB_SANITIZER" ]; then # the sanitizers' shadow memory inflates every 
         num_cmp "$(result tasks.bytes_per_task.thread)" '>' "$stackful"
 fi
 
+# --- send_by_hand: the A1 §2.2 erratum shown: coroutines are driven by send().
+run $ch/send_by_hand --quick
+is "$rc" 0 "send_by_hand exits 0"
+is "$(result send_by_hand.c_received)" 42 "the value of the second resume reached the coroutine's await"
+like "$out" 'resume \(send\(None\)\) -> it yielded "waiting"' "the first resume runs it to its await"
+like "$out" 'resume \(send\(42\)\) -> it returned "done", finished: yes' "the second finishes it"
+if command -v python3 >/dev/null 2>&1; then
+    like "$out" "c.send\\(None\\) -> 'waiting'" "python3: a native coroutine's send(None) runs it to its await"
+    like "$out" "c.send\\(42\\) -> StopIteration, value 'done'" "...and send(42) finishes it with its result"
+    like "$out" "next\\(fetch\\(\\)\\) -> TypeError" "...what it lacks is next()"
+    unlike "$out" 'never awaited' "...and no coroutine is left unawaited"
+else
+    diag "python3 is missing: its half of send_by_hand is not checked"
+fi
+
 # --- the exercise: the checker passes the reference state machine and fails the starter.
 exercise_checker_works $ch "said only liftoff: say each number first"
 # Seven wrong countdowns (a busy wait that hangs, state in static variables, ...) and one
