@@ -61,7 +61,7 @@ static void print_timeline(const struct gil_holder_change *h, size_t n, double s
 int main(int argc, char **argv)
 {
     long threads = 2, iterations = 0, repeat = 1;
-    double seconds = DEFAULT_SECONDS, interval_ms = 5;
+    double seconds = DEFAULT_SECONDS, interval_ms = 5, wakeup_delay_ms = 0;
     bool quick = false;
     const struct opt opts[] = {
         OPT_INT("threads", "N", &threads, 1, WORKERS_MAX, "threads (and processes) to run"),
@@ -72,6 +72,9 @@ int main(int argc, char **argv)
         OPT_DOUBLE("switch-interval", "MS", &interval_ms, 0.05, 1000,
                    "the GIL's switch interval in milliseconds (sys.setswitchinterval)"),
         OPT_INT("repeat", "N", &repeat, 1, 100, "run every mode N times, keep each one's fastest"),
+        OPT_DOUBLE("wakeup-delay", "MS", &wakeup_delay_ms, 0, 100,
+                   "a thread woken by a GIL drop waits this long before it runs, as on a busy "
+                   "machine: forced switching still hands the GIL over"),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -110,6 +113,8 @@ int main(int argc, char **argv)
     for (long r = 0; r < repeat; r++) {
         for (int m = 0; m < MODES; m++) {
             struct interp *in = interp_new(modes[m].gil, interval);
+            if (modes[m].gil)
+                gil_set_wakeup_delay(interp_gil(in), wakeup_delay_ms / 1e3);
             struct run run = run_workers(modes[m].way, in, &job, (int)threads);
             all_correct &= run.correct == run.workers;
             if (m == GIL_THREADS && interp_stats(in).most_running > most_under_gil)
@@ -150,6 +155,8 @@ int main(int argc, char **argv)
     const struct interp_stats *gil = &stats[GIL_THREADS];
     result_record("gil.handovers", (double)gil->gil.handovers, "count");
     result_record("gil.drop_requests", (double)gil->gil.drop_requests, "count");
+    result_record("gil.forced_drops", (double)gil->gil.forced_drops, "count");
+    result_record("gil.retaken", (double)gil->gil.retaken, "count");
     if (most_under_gil == 1)
         printf("\nThe GIL was held by one thread at a time: never two threads in a bytecode "
                "(%lu bytecodes checked).\n",

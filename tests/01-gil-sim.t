@@ -20,6 +20,10 @@ if [ "$(nproc)" -ge 2 ]; then
 else
     diag "one core: threads without the GIL cannot be seen running at once"
 fi
+check "threads dropped the GIL on request ($(result gil.forced_drops) forced switches)" \
+    num_cmp "$(result gil.forced_drops)" ">=" 1
+is "$(result gil.retaken)" 0 \
+    "forced switching: no thread that dropped on request took the GIL back before another did"
 handovers=$(result gil.handovers)
 check "the GIL changed hands between the threads ($handovers hand-overs)" num_cmp "$handovers" ">=" 5
 # Turns: both threads progress together, so the first one finishes near the end, while
@@ -60,4 +64,13 @@ for bad in "--threads 0" "--threads abc" "--threads 65" "--iterations -1" "--sec
     is "$rc" 2 "gil_sim $bad exits 2"
     is "$(printf '%s\n' "$out" | wc -l)" 1 "gil_sim $bad says what is wrong in one line"
 done
+# The hard case, made certain: every waiter woken by a drop is slow to run again (2 ms,
+# as on a busy machine). Rule 3 still hands the GIL over; without it the dropper would
+# take it straight back every time.
+run $prog --quick --wakeup-delay 2
+check "--wakeup-delay 2: the GIL was still dropped on request ($(result gil.forced_drops) times)" \
+    num_cmp "$(result gil.forced_drops)" ">=" 1
+is "$(result gil.retaken)" 0 "...and never taken back by the thread that dropped it (rule 3)"
+check "...so it still changed hands ($(result gil.handovers))" num_cmp "$(result gil.handovers)" ">=" 1
+
 done_testing
