@@ -59,6 +59,9 @@ run $ch/signals --quick
 is "$rc" 0 "signals exits 0 after SIGTERM"
 is "$(result signals.signal)" 15 "SIGTERM reached graceful_shutdown"
 like "$out" "in the loop's thread: yes" "as a callback in the loop's thread"
+is "$(result signals.in_handler)" 0 \
+    "not inside the signal handler: SIGTERM was not blocked there, as the kernel blocks it in its handler"
+like "$out" 'inside the signal handler: no' "...and it says so"
 is "$(result signals.cancelled)" 3 "which cancelled the three workers"
 like "$out" 'cleanup: signal handlers restored, the sender reaped, loop closed' "the cleanup ran"
 run $ch/signals --quick --send int
