@@ -42,6 +42,16 @@ check "the blocking sleep froze the heartbeat for the whole fetch (0.15 s)" \
     num_cmp "$(result slow_callback.gap.blocking)" '>=' 0.15
 check "the article's decorator flags the harmless version too (the erratum)" \
     num_cmp "$(result slow_callback.decorator.nonblocking)" '>' 0.1
+is "$(result slow_callback.flagged.blocking)+$(result slow_callback.flagged.nonblocking)" 1+1 \
+    "the decorator flags both fetches (0.15 s each)"
+like "$out" 'blocking sleep\(\) +0\.[0-9]+ s: flagged' "...and the table says so"
+# A fetch under the decorator's 0.1 s: the verdicts must say so, not print "flagged".
+run $ch/slow_callback --quick --seconds 0.05
+is "$(result slow_callback.flagged.blocking)+$(result slow_callback.flagged.nonblocking)" 0+0 \
+    "--seconds 0.05: the decorator flags neither"
+is "$(result slow_callback.reports.blocking)" 0 "...debug mode reports nothing (under 100 ms)"
+unlike "$out" ': flagged' "...and the table says 'not flagged'"
+like "$out" 'The decorator flagged neither' "...as does the closing sentence"
 run $ch/slow_callback --quick --threshold-ms 5000
 unlike "$out" 'slow callback' "with a 5 s threshold, nothing is reported"
 
