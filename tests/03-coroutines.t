@@ -68,6 +68,12 @@ is "$rc" 0 "async_context exits 0"
 is "$(result async_context.closed.success)" 1 "the exit closed the connection after a success"
 is "$(result async_context.closed.error)" 1 "after an error"
 is "$(result async_context.closed.cancelled)" 1 "and after a cancellation, awaiting its close all the same"
+is "$(result async_context.closes_interrupted)" 0 "no close was cut short"
+# A close is counted when its await completed: cancelled again while it closes, it is not.
+LAB_VIRTUAL_CLOCK=1 run $ch/async_context --quick --cancel-close
+is "$(result async_context.closed.cancelled)+$(result async_context.closes_interrupted)" 0+1 \
+    "--cancel-close: the close cut short by a second cancel is not counted as closed"
+like "$out" 'close interrupted: cancelled again' "...and it is said"
 like "$out" '\[main\] error: 数据库操作失败 \(failed\): no such table' "the error reached main with its message"
 like "$out" '\[main\] cancelled: cancelled' "the cancelled task ended cancelled"
 
