@@ -26,6 +26,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* The article's default: _account_lock(self, timeout=1.0). */
 #define BANK_LOCK_TIMEOUT 1.0
@@ -67,6 +68,20 @@ void account_destroy(struct account *a);
  * return BANK_ETIMEDOUT. A recursive mutex is taken again at once by its owner.
  */
 int lock_within(pthread_mutex_t *m, double seconds);
+
+/*
+ * A lock timeout for `threads` threads that may all queue for one lock, each holding it
+ * about `hold` seconds: the article's 1 s, or longer when the queue alone could last
+ * that long. A waiter may wait for every other thread's turn, and on a machine with fewer
+ * cores than threads a holder may itself wait for a core behind the other runnable
+ * threads (a time slice each, tens of ms on a busy machine). A timeout shorter than that wait reports a
+ * deadlock where there is only a queue: the false alarm of "A timeout that fires with no
+ * deadlock" (README).
+ */
+double bank_lock_timeout(long threads, double hold);
+
+/* How long burn(iterations) takes here, measured (seconds). */
+double bank_hold_seconds(uint64_t iterations);
 
 /* lock_within() for an account's lock, and its release. */
 int account_lock(struct account *a, double seconds);
