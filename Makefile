@@ -65,7 +65,7 @@ FLAGS_NOW := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 $(shell mkdir -p $(BUILD) && echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 
 .DEFAULT_GOAL := all
-.PHONY: all exercises help test sanitize valgrind bench mutants clean compile_commands.json unit-tests \
+.PHONY: all exercises help test sanitize valgrind helgrind bench mutants clean compile_commands.json unit-tests \
         test-ucontext test-aarch64
 .DELETE_ON_ERROR:
 
@@ -141,7 +141,8 @@ help:
 	@echo 'make chapter-N     build and run chapter N in reading order (e.g. make chapter-1)'
 	@echo 'make exercise-N    build and check your solution of chapter N'"'"'s exercise'
 	@echo 'make test          build everything, exercises too, and run the test suite (prove)'
-	@echo 'make sanitize      the test suite under ASan+UBSan, then under TSan, then valgrind'
+	@echo 'make sanitize      the test suite under ASan+UBSan, then under TSan, then valgrind and helgrind'
+	@echo 'make helgrind      the helgrind tests (tests/*-helgrind.t) on the plain build'
 	@echo 'make valgrind      every program'"'"'s quick run and every unit test under valgrind memcheck'
 	@echo 'make test-ucontext the unit tests with coroutines on swapcontext(3) instead of assembly'
 	@echo 'make test-aarch64  the unit tests built for aarch64 and run under qemu-user'
@@ -168,6 +169,13 @@ sanitize:
 	$(MAKE) test BUILD=build-asan SAN=asan
 	$(MAKE) test BUILD=build-tsan SAN=tsan
 	$(MAKE) valgrind
+	$(MAKE) helgrind
+
+# valgrind's thread checker on the plain build: the *-helgrind.t tests, which the
+# sanitizer builds skip (they bring their own checker) and `make valgrind` (memcheck) does
+# not run.
+helgrind: all
+	LAB_BUILD=$(BUILD) prove $(PROVE_FLAGS) tests/*-helgrind.t
 
 valgrind: all
 	scripts/valgrind-all.sh $(BUILD)
