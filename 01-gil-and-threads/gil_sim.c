@@ -13,6 +13,7 @@
 #include "interp.h"
 #include "jobs.h"
 #include "results.h"
+#include "speedup.h"
 #include "table.h"
 #include "workers.h"
 
@@ -134,14 +135,20 @@ int main(int argc, char **argv)
     struct table *t =
         table_new("mode|seconds|speedup|first done|GIL hand-overs|most at once|results");
     double speedup[MODES];
+    int noisy = 0;
     for (int m = 0; m < MODES; m++) {
         speedup[m] = runs[SEQUENTIAL].seconds / runs[m].seconds;
-        char handovers[24] = "-";
+        /* One after another, or under the GIL: turns; threads and processes: the cores. */
+        int limit = speedup_limit((int)threads, m == SEQUENTIAL || m == GIL_THREADS, true);
+        noisy += speedup_is_noise(speedup[m], limit);
+        char handovers[24] = "-", cell[32];
         if (m == GIL_THREADS)
             snprintf(handovers, sizeof handovers, "%lu", stats[m].gil.handovers);
-        table_row(t, "%s|%.2f|%.2fx|%.0f%%|%s|%d|%d/%d correct", modes[m].name, runs[m].seconds,
-                  speedup[m], 100 * runs[m].first_done, handovers, stats[m].most_running,
+        speedup_format(cell, sizeof cell, speedup[m], limit);
+        table_row(t, "%s|%.2f|%s|%.0f%%|%s|%d|%d/%d correct", modes[m].name, runs[m].seconds,
+                  cell, 100 * runs[m].first_done, handovers, stats[m].most_running,
                   runs[m].correct, runs[m].workers);
+        record("noise", modes[m].key, speedup_is_noise(speedup[m], limit), "bool");
         record("seconds", modes[m].key, runs[m].seconds, "s");
         record("speedup", modes[m].key, speedup[m], "x");
         record("first_done", modes[m].key, runs[m].first_done, "fraction");
@@ -150,6 +157,11 @@ int main(int argc, char **argv)
     }
     table_print(t);
     table_free(t);
+    if (noisy)
+        printf("noise: a speedup above what %ld workers on %ld cores can give (or above 1x for "
+               "workers that take turns) came from a run slowed by a busy machine; --repeat 3 "
+               "keeps each mode's fastest run.\n",
+               threads, sysconf(_SC_NPROCESSORS_ONLN));
     print_timeline(history, history_len, runs[GIL_THREADS].seconds, interval);
 
     const struct interp_stats *gil = &stats[GIL_THREADS];

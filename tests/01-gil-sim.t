@@ -73,4 +73,14 @@ check "--wakeup-delay 2: the GIL was still dropped on request ($(result gil.forc
 is "$(result gil.retaken)" 0 "...and never taken back by the thread that dropped it (rule 3)"
 check "...so it still changed hands ($(result gil.handovers))" num_cmp "$(result gil.handovers)" ">=" 1
 
+# Under the GIL threads take turns: a speedup above 1x (with 15% for jitter) is noise, and
+# flagged as such, whatever the machine did to this run.
+run $prog --quick
+sp=$(result gil.speedup.sim_gil_threads)
+is "$(result gil.noise.sim_gil_threads)" "$(awk -v s="$sp" 'BEGIN { print (s > 1.15) ? 1 : 0 }')" \
+    "threads under the GIL at ${sp}x: flagged as noise exactly when above 1x"
+cores=$(nproc)
+sp=$(result gil.speedup.free_threads)
+is "$(result gil.noise.free_threads)" "$(awk -v s="$sp" -v c="$cores" 'BEGIN { print (s > 1.15 * (c < 2 ? c : 2)) ? 1 : 0 }')" \
+    "threads without the GIL at ${sp}x: noise exactly when above what 2 threads on $cores cores can give"
 done_testing
