@@ -250,8 +250,11 @@ static void *clock_waits(void *arg)
     struct task *sleeper = create_task("sleeper", long_sleeper, NULL);
     struct future *f = submit(nap, NULL, 0);
     await_future(f, NULL);
+    /* The clock moved on in real time while the loop waited for the 0.2 s job, and did not
+     * jump to the sleeper's 10 s. Not exactly 0.2: time the loop spent running rather
+     * than waiting does not count on a virtual clock, and on a busy machine that is more. */
     double back = now();
-    note("job@%s ", back >= 0.19 && back < 5 ? "0.2" : "wrong");
+    note("job@%s ", back >= 0.1 && back < 5 ? "0.2" : "wrong");
     await_task(sleeper, NULL);
     task_release(sleeper);
     future_unref(f);
@@ -516,7 +519,7 @@ int main(void)
            "when it wrote none)");
     run_virtual(clock_waits);
     is_str(trace, "job@0.2 sleeper@10.000",
-           "the virtual clock waited for the job (back at 0.2 s), then jumped to 10 s");
+           "the virtual clock waited for the job (back after about 0.2 s), then jumped to 10 s");
     test_one_loop_at_a_time();
     run_virtual(after_sigint);
     is_str(trace, "0 0 ", "workers ignore SIGINT: after a Ctrl-C they still run jobs");
