@@ -36,9 +36,11 @@ check "one thread doing both jobs finishes the first one half way" \
 like "$out" '^  \|1*2+1+[12]*\||^  \|2*1+2+[12]*\|' "the timeline shows the GIL going back and forth"
 
 # The switch interval is what makes the GIL change hands.
-run $prog --seconds 0.2 --switch-interval 0.5
+# A second of work each: on a busy machine the waiter is scheduled late, and a short run
+# leaves too few intervals to tell the two apart.
+run $prog --seconds 1 --switch-interval 0.5
 often=$(result gil.handovers)
-run $prog --seconds 0.2 --switch-interval 100
+run $prog --seconds 1 --switch-interval 100
 rarely=$(result gil.handovers)
 check "a 0.5 ms switch interval hands the GIL over far more often than 100 ms ($often vs $rarely)" \
     num_cmp "$often" ">" "$((rarely * 2))"
