@@ -69,7 +69,7 @@ static void *deposit_all(void *arg)
     struct task *t[64];
     struct future *f[64];
     for (long i = 0; i < tasks; i++) {
-        char name[24];
+        char name[32];
         snprintf(name, sizeof name, "deposit-%ld", i + 1);
         t[i] = create_task(name, depositor, acc);
         f[i] = task_future(t[i]);
