@@ -310,8 +310,15 @@ static void *awaits_and_notes(void *arg)
     return NULL;
 }
 
+static void release_held(struct loop *loop, void *arg)
+{
+    (void)loop;
+    gate_release(arg);
+}
+
 /* main cancels the task awaiting one job, leaves another (queued behind it, on the pool's
- * one thread) unawaited, and returns. */
+ * one thread) unawaited, and returns. The held job is let go only after main has returned
+ * (by a timer async_run runs), so the awaiter is surely still waiting when main ends. */
 static void *cancel_and_return(void *arg)
 {
     (void)arg;
@@ -319,12 +326,14 @@ static void *cancel_and_return(void *arg)
     struct future *awaited = run_in_thread_pool(pool, counted_at_gate, &held);
     struct future *left = run_in_thread_pool(pool, sleep_50ms_counted, NULL);
     struct task *awaiter = create_task("awaiter", awaits_and_notes, awaited);
-    async_sleep(0.001);
+    do /* the awaiter waits for the job, and the job runs (a queued one would take the cancel) */
+        async_sleep(0.001);
+    while (!atomic_load(&held.ran));
     task_cancel(awaiter);
     task_release(awaiter);
     future_unref(awaited);
     future_unref(left);
-    gate_release(&held);
+    loop_call_later(loop_get_running(), 0.01, release_held, &held);
     note("main-returns ");
     return NULL;
 }
