@@ -6,6 +6,8 @@
 #   NN-chapter/mod.c + mod.h   -> linked into that chapter's programs (a .c with a .h is a module)
 #   NN-chapter/exercises/x.c   -> $(BUILD)/NN-chapter/exercises/x             the starter
 #   NN-chapter/exercises/solutions/x.c -> .../exercises/solutions/x          the reference
+#   NN-chapter/exercises/right/*.c, wrong/*.c -> .../exercises/right/, wrong/  a correct variant
+#                              and plausible wrong solutions: the tests run the checker on them
 #   NN-chapter/exercises/harness.c + .h -> linked into the starter and the reference
 # Exercises are built apart from `all` (by `make exercises`, `make test` and `make
 # exercise-N`): a reader's half-done exercise must not stop the chapters from building.
@@ -63,7 +65,7 @@ FLAGS_NOW := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 $(shell mkdir -p $(BUILD) && echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 
 .DEFAULT_GOAL := all
-.PHONY: all exercises help test sanitize valgrind bench mutants clean compile_commands.json unit-tests \
+.PHONY: all exercises help test sanitize valgrind helgrind bench mutants clean compile_commands.json unit-tests \
         test-ucontext test-aarch64
 .DELETE_ON_ERROR:
 
@@ -90,7 +92,7 @@ $(1)_NUMBER := $(patsubst 0%,%,$(firstword $(subst -, ,$(1))))
 $(1)_MODULE_OBJS := $(call modules_in,$(1))
 $(1)_PROGRAMS := $(call programs_in,$(1))
 $(1)_EXERCISE_OBJS := $(call modules_in,$(1)/exercises)
-$(1)_EXERCISES := $(call programs_in,$(1)/exercises) $(call programs_in,$(1)/exercises/solutions)
+$(1)_EXERCISES := $(foreach d,exercises exercises/solutions exercises/wrong exercises/right,$(call programs_in,$(1)/$(d)))
 
 $(BUILD)/$(1)/%.o: $(1)/%.c $(FLAGS_STAMP)
 	@mkdir -p $$(@D)
@@ -139,7 +141,8 @@ help:
 	@echo 'make chapter-N     build and run chapter N in reading order (e.g. make chapter-1)'
 	@echo 'make exercise-N    build and check your solution of chapter N'"'"'s exercise'
 	@echo 'make test          build everything, exercises too, and run the test suite (prove)'
-	@echo 'make sanitize      the test suite under ASan+UBSan, then under TSan, then valgrind'
+	@echo 'make sanitize      the test suite under ASan+UBSan, then under TSan, then valgrind and helgrind'
+	@echo 'make helgrind      the helgrind tests (tests/*-helgrind.t) on the plain build'
 	@echo 'make valgrind      every program'"'"'s quick run and every unit test under valgrind memcheck'
 	@echo 'make test-ucontext the unit tests with coroutines on swapcontext(3) instead of assembly'
 	@echo 'make test-aarch64  the unit tests built for aarch64 and run under qemu-user'
@@ -166,6 +169,13 @@ sanitize:
 	$(MAKE) test BUILD=build-asan SAN=asan
 	$(MAKE) test BUILD=build-tsan SAN=tsan
 	$(MAKE) valgrind
+	$(MAKE) helgrind
+
+# valgrind's thread checker on the plain build: the *-helgrind.t tests, which the
+# sanitizer builds skip (they bring their own checker) and `make valgrind` (memcheck) does
+# not run.
+helgrind: all
+	LAB_BUILD=$(BUILD) prove $(PROVE_FLAGS) tests/*-helgrind.t
 
 valgrind: all
 	scripts/valgrind-all.sh $(BUILD)

@@ -17,6 +17,7 @@
 #include "gather.h"
 #include "process_pool.h"
 #include "results.h"
+#include "speedup.h"
 #include "say.h"
 #include "table.h"
 #include "task.h"
@@ -149,13 +150,15 @@ static double run_way(struct plan *p, enum way way)
 
 int main(int argc, char **argv)
 {
-    long workers = sysconf(_SC_NPROCESSORS_ONLN), repeat = 1;
+    long workers = sysconf(_SC_NPROCESSORS_ONLN), repeat = 3;
     double seconds = DEFAULT_SECONDS;
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &seconds, 0.001, 600, "CPU seconds of one job"),
+        OPT_QUICK_DOUBLE(&seconds, QUICK_SECONDS),
         OPT_INT("workers", "N", &workers, 1, 64, "processes in each pool (default: the cores)"),
         OPT_INT("repeat", "N", &repeat, 1, 100, "run every way N times, keep each one's fastest"),
+        OPT_QUICK_INT(&repeat, 1),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -163,8 +166,6 @@ int main(int argc, char **argv)
                "The event loop hands two CPU jobs to a process pool and awaits both with gather\n"
                "(run_in_executor + asyncio.gather): compared with the two jobs run on the loop.",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = QUICK_SECONDS;
 
     /* The shared pool first: its workers are forked before anything else runs. */
     struct plan p = {.n = burn_calibrate(seconds), .workers = (int)workers};
@@ -193,16 +194,27 @@ int main(int argc, char **argv)
     unclean += process_pool_shutdown(p.shared);
 
     struct table *t = table_new("way|seconds|speedup|processes forked for it");
+    int noisy = 0;
     for (int w = 0; w < WAYS; w++) {
+        /* JOBS jobs on the loop take turns; in a pool, at most one per core at once. */
+        int limit = speedup_limit(JOBS < workers ? JOBS : (int)workers, w == ON_THE_LOOP, true);
+        char cell[32];
+        speedup_format(cell, sizeof cell, best[ON_THE_LOOP] / best[w], limit);
+        noisy += speedup_is_noise(best[ON_THE_LOOP] / best[w], limit);
         char forked[48] = "none";
         if (w == SHARED_POOL)
             snprintf(forked, sizeof forked, "none (%ld at start)", workers);
         else if (w == POOL_PER_CALL)
             snprintf(forked, sizeof forked, "%d x %ld: a pool per call", JOBS, workers);
-        table_row(t, "%s|%.2f|%.2fx|%s", way_name[w], best[w], best[ON_THE_LOOP] / best[w], forked);
+        table_row(t, "%s|%.2f|%s|%s", way_name[w], best[w], cell, forked);
     }
     table_print(t);
     table_free(t);
+    if (noisy)
+        printf("noise: more than %d jobs on %ld cores can give: a run slowed by a busy machine "
+               "(the fastest of %ld runs is shown; try --repeat 5)\n",
+               JOBS, sysconf(_SC_NPROCESSORS_ONLN), repeat);
+    result_record("executor.noisy", noisy, "ways");
 
     printf("\nWhere and when each job ran (seconds since the program started):\n");
     bool overlap[WAYS];

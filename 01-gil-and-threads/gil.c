@@ -19,7 +19,9 @@ struct gil {
     int holder;                 /* who holds the GIL now, 0 if nobody */
     int last_holder;            /* who held it last: tells a real hand-over from a retake */
     unsigned long switch_count; /* CPython's switch_number: changes of holder so far */
+    int dropped_on_request;     /* who last dropped on request, until someone takes the GIL */
     uint64_t interval_ns;
+    double wakeup_delay;        /* seconds a woken waiter waits more (gil_set_wakeup_delay) */
     struct gil_stats stats;
     struct gil_holder_change history[GIL_HISTORY];
     size_t history_len;
@@ -54,6 +56,13 @@ void gil_free(struct gil *g)
     free(g);
 }
 
+void gil_set_wakeup_delay(struct gil *g, double seconds)
+{
+    CHECK_PT(pthread_mutex_lock(&g->mutex));
+    g->wakeup_delay = seconds;
+    CHECK_PT(pthread_mutex_unlock(&g->mutex));
+}
+
 static struct timespec one_interval_from_now(const struct gil *g)
 {
     uint64_t at = now_ns() + g->interval_ns;
@@ -70,6 +79,12 @@ void gil_take(struct gil *g, int who)
         int err = pthread_cond_timedwait(&g->released, &g->mutex, &deadline);
         if (err != 0 && err != ETIMEDOUT)
             die_errno(err, "gil_take: pthread_cond_timedwait");
+        if (err == 0 && g->wakeup_delay > 0) { /* woken: slow to run again, as when busy */
+            double delay = g->wakeup_delay;
+            CHECK_PT(pthread_mutex_unlock(&g->mutex));
+            sleep_sec(delay);
+            CHECK_PT(pthread_mutex_lock(&g->mutex));
+        }
         /* Rule 1: a whole interval went by and nobody else got a turn: ask the holder. */
         if (err == ETIMEDOUT && g->holder != 0 && g->switch_count == switches_before) {
             atomic_store_explicit(&g->drop_request, true, memory_order_relaxed);
@@ -77,6 +92,9 @@ void gil_take(struct gil *g, int who)
         }
     }
     g->holder = who;
+    if (g->dropped_on_request == who)
+        g->stats.retaken++; /* it dropped on request and got the GIL back before anyone else */
+    g->dropped_on_request = 0;
     if (g->last_holder != who) {
         if (g->last_holder != 0)
             g->stats.handovers++;
@@ -103,9 +121,12 @@ void gil_drop(struct gil *g, int who)
      * Rule 3, forced switching. A drop request means a thread is waiting in gil_take
      * (only a waiter sets it, and taking the GIL clears it), so this wait always ends.
      */
-    if (atomic_load_explicit(&g->drop_request, memory_order_relaxed))
+    if (atomic_load_explicit(&g->drop_request, memory_order_relaxed)) {
+        g->stats.forced_drops++;
+        g->dropped_on_request = who; /* gil_take counts a retake by `who` before anyone else */
         while (g->last_holder == who)
             CHECK_PT(pthread_cond_wait(&g->switched, &g->mutex));
+    }
     CHECK_PT(pthread_mutex_unlock(&g->mutex));
 }
 

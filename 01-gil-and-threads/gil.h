@@ -28,6 +28,13 @@ struct gil;
 struct gil *gil_new(double switch_interval);
 void gil_free(struct gil *g);
 
+/*
+ * A waiter woken by a drop waits this long more before it tries to take the GIL, as a
+ * thread on a busy machine waits for a core: the hard case for rule 3, which without it
+ * would let the dropper take the GIL straight back. 0 (the default): no delay.
+ */
+void gil_set_wakeup_delay(struct gil *g, double seconds);
+
 /* Wait for the GIL and take it (rule 1 while waiting). */
 void gil_take(struct gil *g, int who);
 
@@ -40,6 +47,9 @@ void gil_eval_breaker(struct gil *g, int who);
 struct gil_stats {
     unsigned long handovers;     /* times the GIL went to another thread than its last holder */
     unsigned long drop_requests; /* times a waiter ran out of patience and asked */
+    unsigned long forced_drops;  /* drops made on request (rule 2), each one a forced switch */
+    unsigned long retaken;       /* ...after which the dropper took the GIL back first: rule 3
+                                    forbids it, so always 0 */
 };
 struct gil_stats gil_stats(struct gil *g);
 

@@ -30,7 +30,9 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_INT("threads", "N", &threads, 1, WORKERS_MAX, "threads to run"),
         OPT_INT("calls", "N", &calls, 1, 1000, "blocking calls each thread makes"),
+        OPT_QUICK_INT(&calls, QUICK_CALLS),
         OPT_DOUBLE("seconds", "S", &wait, 0.001, 60, "how long each call blocks"),
+        OPT_QUICK_DOUBLE(&wait, QUICK_WAIT),
         OPT_DOUBLE("switch-interval", "MS", &interval_ms, 0.05, 1000,
                    "the GIL's switch interval in milliseconds"),
         OPT_QUICK(&quick),
@@ -40,10 +42,6 @@ int main(int argc, char **argv)
                "I/O-bound threads under a simulated GIL: blocking calls that release the GIL\n"
                "overlap; the same calls keeping the GIL wait one after another.",
                opts);
-    if (quick && !args_given(&calls))
-        calls = QUICK_CALLS;
-    if (quick && !args_given(&wait))
-        wait = QUICK_WAIT;
 
     double sum_of_waits = (double)(threads * calls) * wait;
     printf("%ld threads under one simulated GIL each make %ld blocking calls of %.2f s,\n"

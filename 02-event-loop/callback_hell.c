@@ -76,6 +76,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &step_seconds, 0, 10, "the pause before each step"),
+        OPT_QUICK_DOUBLE(&step_seconds, 0.02),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -83,8 +84,6 @@ int main(int argc, char **argv)
                "Three steps chained as callbacks (callback hell): each one schedules the "
                "next, and their shared state travels in a struct.",
                opts);
-    if (quick && !args_given(&step_seconds))
-        step_seconds = 0.02;
 
     printf("As the article writes it: each callback schedules the next with call_soon.\n");
     struct chain soon = {.pause = 0};

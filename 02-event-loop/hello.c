@@ -84,6 +84,7 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &pause_seconds, 0, 60,
                    "how long hello() waits between its lines"),
+        OPT_QUICK_DOUBLE(&pause_seconds, 0.05),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -91,8 +92,6 @@ int main(int argc, char **argv)
                "Hello, (wait), World on the event loop: the old style (new, run until "
                "complete, close) and the run style (loop_run, like asyncio.run).",
                opts);
-    if (quick && !args_given(&pause_seconds))
-        pause_seconds = 0.05;
     old_style();
     run_style();
     printf("\nBoth waited %.2f s without blocking the thread: the wait was one poll with a "

@@ -36,6 +36,7 @@ struct app {
     struct worker workers[WORKERS];
     pthread_t loop_thread;
     int signal_received, cancelled;
+    bool in_handler; /* graceful_shutdown found its signal blocked: it ran in the handler */
 };
 
 struct shutdown_arg {
@@ -52,13 +53,31 @@ static void work(struct loop *loop, void *arg)
     w->next = loop_call_later(loop, work_every, work, w);
 }
 
+/*
+ * Is this code running inside the handler of `signo`? While a handler runs, the kernel
+ * blocks its signal (unless SA_NODEFER), and unblocks it when the handler returns. The
+ * loop unblocked both signals before it ran: found blocked here, we would be in a handler.
+ * (Comparing threads would not tell: a handler runs in the loop's thread too.)
+ */
+static bool inside_handler_of(int signo)
+{
+    sigset_t now;
+    CHECK_PT(pthread_sigmask(SIG_BLOCK, NULL, &now));
+    return sigismember(&now, signo) == 1;
+}
+
 /* Not a signal handler: a callback the loop runs after the handler woke it. */
 static void graceful_shutdown(struct loop *loop, void *arg)
 {
     struct shutdown_arg *s = arg;
     struct app *app = s->app;
-    say("graceful_shutdown: 收到终止信号 SIG%s... (a callback in the loop's thread: %s)",
-        sigabbrev_np(s->signo), pthread_equal(pthread_self(), app->loop_thread) ? "yes" : "no");
+    app->in_handler = inside_handler_of(s->signo);
+    say("graceful_shutdown: 收到终止信号 SIG%s... (inside the signal handler: %s — SIG%s is %s; "
+        "in the loop's thread: %s)",
+        sigabbrev_np(s->signo), app->in_handler ? "YES" : "no", sigabbrev_np(s->signo),
+        app->in_handler ? "blocked here, as inside its handler"
+                        : "not blocked here, as it would be inside its handler",
+        pthread_equal(pthread_self(), app->loop_thread) ? "yes" : "no");
     app->signal_received = s->signo;
     for (int i = 0; i < WORKERS; i++) {
         struct worker *w = &app->workers[i];
@@ -98,6 +117,7 @@ int main(int argc, char **argv)
                    "the signal the program sends itself: term, int, or none "
                    "(then press Ctrl-C)"),
         OPT_DOUBLE("seconds", "S", &delay, 0, 3600, "when it sends it"),
+        OPT_QUICK_DOUBLE(&delay, 0.3),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -114,8 +134,6 @@ int main(int argc, char **argv)
                 program_invocation_short_name, send);
         return 2;
     }
-    if (quick && !args_given(&delay))
-        delay = 0.3;
 
     /* Hold the signals back until the loop handles them: a kill that comes early waits. */
     sigset_t held, before;
@@ -159,5 +177,6 @@ int main(int argc, char **argv)
         sender ? "the sender reaped" : "no sender to reap");
     result_record("signals.signal", app.signal_received, "signo");
     result_record("signals.cancelled", app.cancelled, "count");
+    result_record("signals.in_handler", app.in_handler, "bool");
     return 0;
 }

@@ -20,8 +20,13 @@
 
 static double scale = 1.0; /* the article's times: connect 1 s, query 1 s, close 0.5 s */
 
-/* How many connections were closed after a body that succeeded, failed, was cancelled. */
-static int closed_after[3];
+/*
+ * How many connections were closed after a body that succeeded, failed, was cancelled:
+ * counted when the close's await completed, not when it began; a close cut short by a
+ * second cancel is counted apart.
+ */
+static int closed_after[3], closes_interrupted;
+static bool cancel_close; /* --cancel-close: cancel the cancelled client again while it closes */
 enum { SUCCESS, ERROR, CANCELLED };
 
 struct async_database {
@@ -50,7 +55,12 @@ static int db_exit(struct async_database *db, int outcome)
                                                                    : "an error");
     int err = async_sleep(0.5 * scale); /* 模拟关闭过程 */
     db->connected = false;
-    closed_after[outcome == 0 ? SUCCESS : outcome == -ECANCELED ? CANCELLED : ERROR]++;
+    if (err) {
+        closes_interrupted++;
+        say("close interrupted: %s", err == -ECANCELED ? "cancelled again" : strerror(-err));
+    } else {
+        closed_after[outcome == 0 ? SUCCESS : outcome == -ECANCELED ? CANCELLED : ERROR]++;
+    }
     return err;
 }
 
@@ -107,6 +117,11 @@ static void *main_task(void *arg)
     async_sleep(1.5 * scale); /* the three are connected and in their queries now */
     say("cancelling 'cancelled' in the middle of its query");
     task_cancel(cut);
+    if (cancel_close) {
+        async_sleep(0.25 * scale); /* it is closing now */
+        say("cancelling 'cancelled' again, in the middle of its close");
+        task_cancel(cut);
+    }
 
     struct task *all[] = {ok, bad, cut};
     for (int i = 0; i < 3; i++) {
@@ -128,6 +143,9 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("scale", "X", &scale, 0.001, 10, "multiply the article's sleeps by X"),
+        OPT_QUICK_DOUBLE(&scale, 0.02),
+        OPT_FLAG("cancel-close", &cancel_close,
+                 "cancel the third client a second time, while it awaits its close"),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -135,13 +153,13 @@ int main(int argc, char **argv)
                "AsyncDatabase as an enter/exit pattern: the exit runs on success, on error "
                "and on cancellation.",
                opts);
-    if (quick && !args_given(&scale))
-        scale = 0.02;
     int rc = async_run(main_task, NULL, NULL);
-    printf("\nconnections closed after a success: %d, an error: %d, a cancellation: %d\n",
-           closed_after[SUCCESS], closed_after[ERROR], closed_after[CANCELLED]);
+    printf("\nconnections closed after a success: %d, an error: %d, a cancellation: %d; closes "
+           "cut short: %d\n",
+           closed_after[SUCCESS], closed_after[ERROR], closed_after[CANCELLED], closes_interrupted);
     result_record("async_context.closed.success", closed_after[SUCCESS], "count");
     result_record("async_context.closed.error", closed_after[ERROR], "count");
     result_record("async_context.closed.cancelled", closed_after[CANCELLED], "count");
+    result_record("async_context.closes_interrupted", closes_interrupted, "count");
     return rc == 0 ? 0 : 1;
 }

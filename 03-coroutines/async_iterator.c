@@ -13,6 +13,7 @@
 #include "say.h"
 #include "task.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 static double pause = 0.5;
@@ -40,16 +41,18 @@ static int counter_next(struct async_counter *it, int *number)
 struct seen {
     int numbers[8], count;
     int ticks;
+    bool ticker_cancelled; /* it ended cancelled, as it was asked to */
 };
 
 static void *ticker(void *arg)
 {
     struct seen *s = arg;
-    while (async_sleep(pause / 2) == 0) {
+    int err;
+    while ((err = async_sleep(pause / 2)) == 0) {
         s->ticks++;
         say("tick %d", s->ticks);
     }
-    return NULL; /* cancelled: the iteration is over */
+    return task_raise(err, "ticker"); /* cancelled when the iteration is over: it ends cancelled */
 }
 
 static void *main_task(void *arg)
@@ -67,7 +70,7 @@ static void *main_task(void *arg)
     }
 
     task_cancel(tick);
-    await_task(tick, NULL);
+    s->ticker_cancelled = await_task(tick, NULL) == -ECANCELED;
     task_release(tick);
     return rc == STOP_ASYNC_ITERATION ? NULL : task_raise(rc, "async for");
 }
@@ -77,6 +80,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &pause, 0.001, 10, "the sleep before each number"),
+        OPT_QUICK_DOUBLE(&pause, 0.02),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -84,19 +88,19 @@ int main(int argc, char **argv)
                "An async iterator producing 1..5 with a sleep before each, consumed by a "
                "while loop (async for) while a ticker task keeps running.",
                opts);
-    if (quick && !args_given(&pause))
-        pause = 0.02;
     struct seen s = {.count = 0};
     int rc = async_run(main_task, &s, NULL);
     printf("\nnumbers:");
     for (int i = 0; i < s.count; i++)
         printf(" %d", s.numbers[i]);
-    printf("; the ticker ticked %d times meanwhile\n", s.ticks);
+    printf("; the ticker ticked %d times meanwhile, and ended %s when cancelled\n", s.ticks,
+           s.ticker_cancelled ? "cancelled" : "with a result (the cancel was swallowed)");
     int in_order = s.count == 5;
     for (int i = 0; i < s.count; i++)
         in_order &= s.numbers[i] == i + 1;
     result_record("async_iterator.count", s.count, "count");
     result_record("async_iterator.in_order", in_order, "bool");
     result_record("async_iterator.ticks", s.ticks, "count");
+    result_record("async_iterator.ticker_cancelled", s.ticker_cancelled, "bool");
     return rc == 0 ? 0 : 1;
 }

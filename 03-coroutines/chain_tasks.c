@@ -52,6 +52,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &pause, 0, 10, "the pause before each step"),
+        OPT_QUICK_DOUBLE(&pause, 0.02),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -59,8 +60,6 @@ int main(int argc, char **argv)
                "The three chained steps of callback hell as one coroutine: three awaits in a "
                "row, the shared state in local variables.",
                opts);
-    if (quick && !args_given(&pause))
-        pause = 0.02;
     double step_pause = pause;
 
     printf("With no pause (callback_hell's call_soon): each await is a turn of the loop.\n");

@@ -85,6 +85,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &pause, 0, 10, "how long each coroutine sleeps first"),
+        OPT_QUICK_DOUBLE(&pause, 0.01),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -92,8 +93,6 @@ int main(int argc, char **argv)
                "A coroutine returning a value: awaited as a call, awaited as a task, and "
                "ending with an error instead.",
                opts);
-    if (quick && !args_given(&pause))
-        pause = 0.01;
     int delivered = 0;
     int rc = async_run(main_task, &delivered, NULL);
     printf("\n%d of 3 outcomes arrived as expected\n", delivered);

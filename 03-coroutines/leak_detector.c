@@ -25,9 +25,10 @@ static bool fixed = false;
 static void *keepalive(void *arg)
 {
     (void)arg;
-    while (async_sleep(tick) == 0)
+    int err;
+    while ((err = async_sleep(tick)) == 0)
         ;
-    return NULL;
+    return task_raise(err, "keepalive"); /* cancelled: it ends cancelled, as asyncio's would */
 }
 
 static void *handle_request(void *arg)
@@ -83,7 +84,8 @@ static int count_of(const char *name)
 static void *monitor(void *arg)
 {
     double every = *(double *)arg;
-    while (async_sleep(every) == 0) {
+    int err;
+    while ((err = async_sleep(every)) == 0) {
         struct name_count counts[16];
         int n = count_by_name(counts, 16);
         char line[256] = "";
@@ -92,7 +94,7 @@ static void *monitor(void *arg)
                      counts[i].name, counts[i].count);
         say("当前活跃协程 (live tasks): {%s}", line);
     }
-    return NULL;
+    return task_raise(err, "monitor");
 }
 
 static void *main_task(void *arg)
@@ -116,7 +118,7 @@ static void *main_task(void *arg)
     result_record("leak_detector.failed", failed, "count");
     result_record("leak_detector.leaked", leaked, "count");
     task_cancel(mon);
-    await_task(mon, NULL);
+    result_record("leak_detector.monitor_cancelled", await_task(mon, NULL) == -ECANCELED, "bool");
     task_release(mon);
     return NULL; /* asyncio.run (async_run) will name and cancel what leaked */
 }
@@ -128,6 +130,7 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_INT("requests", "N", &requests, 1, 256, "requests to handle, one per tick"),
         OPT_DOUBLE("seconds", "S", &tick, 0.001, 10, "the tick: a request arrives per tick"),
+        OPT_QUICK_DOUBLE(&tick, 0.01),
         OPT_FLAG("fixed", &fixed, "cancel the helper on the error path too: no leak"),
         OPT_QUICK(&quick),
         OPT_END,
@@ -136,8 +139,6 @@ int main(int argc, char **argv)
                "Count live tasks by name with a monitor task; a request that fails forgets "
                "its keepalive helper, and the count shows the leak.",
                opts);
-    if (quick && !args_given(&tick))
-        tick = 0.01;
     printf("%s: every third request fails%s.\n", fixed ? "fixed" : "leaky",
            fixed ? " and cancels its keepalive helper" : " and forgets its keepalive helper");
     return async_run(main_task, &requests, NULL) == 0 ? 0 : 1;

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "clock.h"
 #include "coro.h"
+#include "other_switches.h"
 #include "results.h"
 #include "table.h"
 #include "task.h"
@@ -23,9 +24,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <ucontext.h>
 
-enum { ROUNDS = 5, BATCH = 1000 };
+enum { ROUNDS = 5 };
 
 /* ---- this lab's coroutines: resume and yield, two switches per round trip ---- */
 
@@ -95,94 +95,6 @@ static uint64_t run_tasks(double seconds, uint64_t *ns)
     return t.count;
 }
 
-/* ---- swapcontext(3), the same round trip as the coroutines ---- */
-
-static ucontext_t uc_main, uc_side;
-static uint64_t uc_yields;
-
-static void uc_yielder(void)
-{
-    for (;;) {
-        uc_yields++;
-        swapcontext(&uc_side, &uc_main);
-    }
-}
-
-static uint64_t run_ucontext(double seconds, uint64_t *ns)
-{
-    static char stack[64 * 1024];
-    getcontext(&uc_side);
-    uc_side.uc_stack.ss_sp = stack;
-    uc_side.uc_stack.ss_size = sizeof stack;
-    makecontext(&uc_side, uc_yielder, 0);
-    uint64_t switches = 0, t0 = now_ns(), deadline = t0 + (uint64_t)(seconds * 1e9);
-    while (now_ns() < deadline) {
-        for (int i = 0; i < BATCH; i++)
-            swapcontext(&uc_main, &uc_side);
-        switches += 2 * BATCH;
-    }
-    *ns = now_ns() - t0;
-    return switches;
-}
-
-/* ---- two threads passing a turn back and forth: a mutex and a condition variable ---- */
-
-struct handoff {
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    int turn; /* 0: main's turn, 1: the partner's */
-    bool stop;
-    uint64_t count; /* hand-offs the partner received */
-};
-
-static void *partner(void *arg)
-{
-    struct handoff *h = arg;
-    CHECK_PT(pthread_mutex_lock(&h->lock));
-    for (;;) {
-        while (h->turn != 1 && !h->stop)
-            CHECK_PT(pthread_cond_wait(&h->changed, &h->lock));
-        if (h->stop)
-            break;
-        h->count++;
-        h->turn = 0;
-        CHECK_PT(pthread_cond_signal(&h->changed));
-    }
-    CHECK_PT(pthread_mutex_unlock(&h->lock));
-    return NULL;
-}
-
-static uint64_t run_threads(double seconds, uint64_t *ns)
-{
-    struct handoff h = {.turn = 0};
-    CHECK_PT(pthread_mutex_init(&h.lock, NULL));
-    CHECK_PT(pthread_cond_init(&h.changed, NULL));
-    pthread_t t;
-    CHECK_PT(pthread_create(&t, NULL, partner, &h));
-    uint64_t switches = 0, t0 = now_ns(), deadline = t0 + (uint64_t)(seconds * 1e9);
-    CHECK_PT(pthread_mutex_lock(&h.lock));
-    while (now_ns() < deadline) {
-        for (int i = 0; i < BATCH / 10; i++) {
-            h.turn = 1;
-            CHECK_PT(pthread_cond_signal(&h.changed));
-            while (h.turn != 0)
-                CHECK_PT(pthread_cond_wait(&h.changed, &h.lock));
-        }
-        switches += 2 * (BATCH / 10);
-    }
-    *ns = now_ns() - t0;
-    h.stop = true;
-    CHECK_PT(pthread_cond_signal(&h.changed));
-    CHECK_PT(pthread_mutex_unlock(&h.lock));
-    CHECK_PT(pthread_join(t, NULL));
-    if (h.count * 2 != switches)
-        die("the partner thread received %llu hand-offs, expected %llu",
-            (unsigned long long)h.count, (unsigned long long)switches / 2);
-    CHECK_PT(pthread_cond_destroy(&h.changed));
-    CHECK_PT(pthread_mutex_destroy(&h.lock));
-    return switches;
-}
-
 /* ---- measuring: the best of a few rounds, since a busy machine only ever adds time ---- */
 
 typedef uint64_t runner(double seconds, uint64_t *ns);
@@ -211,6 +123,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &seconds, 0.01, 60, "time spent measuring each kind of switch"),
+        OPT_QUICK_DOUBLE(&seconds, 0.05),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -219,8 +132,6 @@ int main(int argc, char **argv)
                "event loop, swapcontext(3), and two threads handing a turn to each other "
                "(mutex + condition variable).",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = 0.05;
 
     printf("Each kind of switch runs for %.2f s (best of %d rounds). Coroutine switch: %s.\n\n",
            seconds, ROUNDS, coro_backend());

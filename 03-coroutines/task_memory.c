@@ -197,7 +197,9 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_INT("tasks", "N", &tasks, 1, 1000000, "sleepers for the stackless and stackful forms"),
+        OPT_QUICK_INT(&tasks, 2000),
         OPT_INT("threads", "N", &threads, 1, 30000, "sleeping threads"),
+        OPT_QUICK_INT(&threads, 200),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -205,10 +207,6 @@ int main(int argc, char **argv)
                "Bytes of memory per waiting task: a stackless state machine, a stackful "
                "coroutine, a thread (RSS growth divided by their number).",
                opts);
-    if (quick && !args_given(&tasks))
-        tasks = 2000;
-    if (quick && !args_given(&threads))
-        threads = 200;
     /* A guard page splits a stack's mapping in two, and Linux caps the maps per process. */
     long max_maps = proc_read_long("/proc/sys/vm/max_map_count", 65530);
     if (2 * tasks + 1000 > max_maps) {

@@ -133,6 +133,7 @@ int main(int argc, char **argv)
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &pause, 0.001, 10, "each pause of each worker"),
+        OPT_QUICK_DOUBLE(&pause, 0.02),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -140,8 +141,6 @@ int main(int argc, char **argv)
                "Three workers, each pausing three times: as plain functions, as stackless "
                "generators (state machines) and as stackful coroutines on the loop.",
                opts);
-    if (quick && !args_given(&pause))
-        pause = 0.02;
 
     printf("1. Plain functions (red light): sleep_sec() blocks, so one worker at a time.\n");
     double start = now_sec();

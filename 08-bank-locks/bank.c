@@ -3,6 +3,7 @@
  */
 #include "bank.h"
 
+#include "burn.h"
 #include "check.h"
 #include "clock.h"
 #include "say.h"
@@ -11,6 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *bank_strerror(int err)
 {
@@ -77,14 +79,49 @@ int lock_within(pthread_mutex_t *m, double seconds)
     return BANK_OK;
 }
 
+double bank_lock_timeout(long threads, double hold)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    double slices = threads > cores && cores > 0 ? (double)threads / (double)cores : 1;
+    double queue = (double)threads * hold + slices * 0.050; /* a busy machine's time slice */
+    return 4 * queue > BANK_LOCK_TIMEOUT ? 4 * queue : BANK_LOCK_TIMEOUT; /* 4: a wide margin */
+}
+
+double bank_hold_seconds(uint64_t iterations)
+{
+    enum { ROUNDS = 20 };
+    double best = 1e9;
+    for (int i = 0; i < ROUNDS; i++) { /* the best of several: a preempted round is not the cost */
+        double start = now_sec();
+        burn(iterations);
+        double took = now_sec() - start;
+        best = took < best ? took : best;
+    }
+    return best;
+}
+
+static void (*lock_watcher)(struct account *a, enum lock_event event);
+
+void account_watch_locks(void (*watch)(struct account *a, enum lock_event event))
+{
+    lock_watcher = watch;
+}
+
 int account_lock(struct account *a, double seconds)
 {
-    return lock_within(&a->lock, seconds);
+    if (lock_watcher)
+        lock_watcher(a, LOCK_WAITING);
+    int err = lock_within(&a->lock, seconds);
+    if (lock_watcher)
+        lock_watcher(a, err ? LOCK_TIMED_OUT : LOCK_TAKEN);
+    return err;
 }
 
 void account_unlock(struct account *a)
 {
     CHECK_PT(pthread_mutex_unlock(&a->lock));
+    if (lock_watcher)
+        lock_watcher(a, LOCK_RELEASED);
 }
 
 int account_lock_both(struct account *a, struct account *b, double seconds)

@@ -26,6 +26,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* The article's default: _account_lock(self, timeout=1.0). */
 #define BANK_LOCK_TIMEOUT 1.0
@@ -68,9 +69,32 @@ void account_destroy(struct account *a);
  */
 int lock_within(pthread_mutex_t *m, double seconds);
 
+/*
+ * A lock timeout for `threads` threads that may all queue for one lock, each holding it
+ * about `hold` seconds: the article's 1 s, or longer when the queue alone could last
+ * that long. A waiter may wait for every other thread's turn, and on a machine with fewer
+ * cores than threads a holder may itself wait for a core behind the other runnable
+ * threads (a time slice each, tens of ms on a busy machine). A timeout shorter than that wait reports a
+ * deadlock where there is only a queue: the false alarm of "A timeout that fires with no
+ * deadlock" (README).
+ */
+double bank_lock_timeout(long threads, double hold);
+
+/* How long burn(iterations) takes here, measured (seconds). */
+double bank_hold_seconds(uint64_t iterations);
+
 /* lock_within() for an account's lock, and its release. */
 int account_lock(struct account *a, double seconds);
 void account_unlock(struct account *a);
+
+/*
+ * For a checker that must see how a transfer() uses the locks (contract.c): `watch` is
+ * called by the calling thread when it starts waiting for an account's lock, when it got
+ * it, when a wait timed out, and when it released it. NULL (the default) watches nothing.
+ * Set it while no other thread uses the accounts.
+ */
+enum lock_event { LOCK_WAITING, LOCK_TAKEN, LOCK_TIMED_OUT, LOCK_RELEASED };
+void account_watch_locks(void (*watch)(struct account *a, enum lock_event event));
 
 /*
  * Both accounts' locks, the lower id first, each within `seconds`: the order that makes

@@ -133,9 +133,11 @@ int main(int argc, char **argv)
     double work = WORK;
     bool quick = false;
     const struct opt opts[] = {
-        OPT_DOUBLE("work", "S", &work, 0, BANK_LOCK_TIMEOUT,
+        OPT_DOUBLE("work", "S", &work, 0, MAX_WORK,
                    "seconds each deposit and withdrawal sleeps holding the lock (time.sleep); "
-                   "at most 0.4, or a waiter's lock times out"),
+                   "the last of three threads to get account 1 waits for the other two's work, "
+                   "and its lock gives up after 1 s"),
+        OPT_QUICK_DOUBLE(&work, QUICK_WORK),
         OPT_QUICK(&quick),
         OPT_END,
     };
@@ -143,14 +145,6 @@ int main(int argc, char **argv)
                "The article's test_bank_account: deposit, withdrawal and transfer on two "
                "accounts from three threads; then the errors, and the recursive lock.",
                opts);
-    if (work > MAX_WORK)
-        args_error("--work %g is too long: the last of the three threads to get account 1's "
-                   "lock waits for the other two (2 x %g s), and the lock gives up after %g s "
-                   "(the article's acquire(timeout=1.0)); at most %g leaves that wait %g s to "
-                   "spare",
-                   work, work, BANK_LOCK_TIMEOUT, MAX_WORK, BANK_LOCK_TIMEOUT - 2 * MAX_WORK);
-    if (quick && !args_given(&work))
-        work = QUICK_WORK;
 
     struct bank *bank = bank_new(2, 0);
     struct account *account1 = bank_find(bank, 1), *account2 = bank_find(bank, 2);

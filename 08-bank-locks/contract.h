@@ -5,7 +5,13 @@
  *      (BANK_EAMOUNT), the same account on both sides (BANK_ESELF), more than the
  *      balance (BANK_EFUNDS).
  *   2. Move exactly the amount when it can.
- *   3. Under random transfers from many threads among few accounts: no timeout (with
+ *   3. Take the accounts' locks, the right way, shown in forced interleavings
+ *      (interleave.h), so a mistake fails every run, not only when threads happen to
+ *      overlap: wait while another thread holds either account's lock, moving nothing
+ *      yet; two transfers in opposite directions both go through (no deadlock); two
+ *      transfers that both want the last ¥60 of ¥100: only one goes through; no lock
+ *      left held after any call.
+ *   4. Under random transfers from many threads among few accounts: no timeout (with
  *      locks held for microseconds, a timeout is a deadlock), the total exact (no money
  *      lost or made), no balance below zero.
  *

@@ -6,8 +6,13 @@
  * Three acts, the same two transfers each time (account 1 -> 2, and 2 -> 1):
  *   1. naive locking, one transfer after the other: both work — that is how the bug ships;
  *   2. naive locking, both at once: each holds one account and waits for the other.
- *      The timed lock gives up after --timeout; watch the report of who waited for what;
+ *      The timed lock gives up after --timeout; watch the report of who waited for what,
+ *      read from what the two threads did (their waits overlapped, each holding what the
+ *      other wanted), so `--stagger 0.5` (the second starts after the first is done) shows
+ *      no deadlock, and says so;
  *   3. both at once, lower account id first (the article's cure): no deadlock.
+ * Exit status: 0 when act 2 deadlocked and act 3 did not; 3 when act 2 did not deadlock
+ * this time; 1 when money was lost or an ordered transfer failed.
  */
 #include "args.h"
 #include "bank.h"
@@ -15,27 +20,12 @@
 #include "clock.h"
 #include "results.h"
 #include "say.h"
+#include "transfer_job.h"
 
 #include <errno.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
-
-struct transfer_job {
-    const char *name;
-    struct account *from, *to;
-    long amount;
-    bool ordered;   /* lower id first (the cure), or from-then-to (naive) */
-    double work;    /* seconds of processing while holding the first lock */
-    double timeout; /* how long each lock is waited for */
-    atomic_bool *go;
-
-    /* What happened, read by main after the join. */
-    int held_id;   /* the account held while waiting for the second */
-    int wanted_id; /* the account waited for */
-    double waited; /* seconds spent waiting for it */
-    int result;
-};
 
 static void *transfer_thread(void *arg)
 {
@@ -43,6 +33,7 @@ static void *transfer_thread(void *arg)
     say_my_name(job->name);
     while (!atomic_load(job->go)) /* start together, as the article's threads would */
         sched_yield();
+    sleep_sec(job->delay);
 
     struct account *first = job->from, *second = job->to;
     if (job->ordered && second->id < first->id) {
@@ -61,9 +52,9 @@ static void *transfer_thread(void *arg)
     say("waits for account %d", second->id);
     job->held_id = first->id;
     job->wanted_id = second->id;
-    double start = now_sec();
+    job->wait_began = now_sec();
     job->result = account_lock(second, job->timeout);
-    job->waited = now_sec() - start;
+    job->waited = now_sec() - job->wait_began;
     if (job->result != BANK_OK) {
         say("gave up after %.2fs waiting for account %d: %s", job->waited, second->id,
             bank_strerror(job->result));
@@ -71,11 +62,19 @@ static void *transfer_thread(void *arg)
         return NULL;
     }
     job->result = account_move(job->from, job->to, job->amount);
-    account_unlock(second);
-    account_unlock(first);
+    /* Said while both locks are held, as the article's print inside `with` is. */
     say("转账 ¥%ld (账户 %d -> 账户 %d): %s", job->amount, job->from->id, job->to->id,
         bank_strerror(job->result));
+    account_unlock(second);
+    account_unlock(first);
     return NULL;
+}
+
+/* --show-locks: each thread says when it takes and releases a lock, in its own order. */
+static void show_lock(struct account *a, enum lock_event event)
+{
+    static const char *const what[] = {"waiting for", "took", "timed out on", "released"};
+    say("(lock) %s account %d", what[event], a->id);
 }
 
 /* Run the two jobs in threads, together or one after the other, and wait for both. */
@@ -99,28 +98,6 @@ static void run_pair(struct transfer_job jobs[2], bool together)
     }
 }
 
-/* Read the outcome as a wait-for graph: a cycle of two is a deadlock. */
-static bool report_deadlock(const struct transfer_job *a, const struct transfer_job *b)
-{
-    bool cycle = a->wanted_id && a->wanted_id == b->held_id && b->wanted_id == a->held_id;
-    if (!cycle) {
-        printf("no deadlock: no two transfers each held what the other wanted\n");
-        return false;
-    }
-    printf("DEADLOCK detected:\n");
-    const struct transfer_job *pair[] = {a, b};
-    for (int i = 0; i < 2; i++) {
-        const struct transfer_job *j = pair[i], *other = pair[1 - i];
-        printf("  %s held account %d and waited %.2fs for account %d, held by %s: %s\n", j->name,
-               j->held_id, j->waited, j->wanted_id, other->name,
-               j->result == BANK_ETIMEDOUT ? "gave up (TimeoutError)"
-                                           : "got it once the other gave up");
-    }
-    printf("  without a timeout both would wait forever: each waits for a lock the other will\n"
-           "  release only after it gets the lock it is waiting for.\n");
-    return true;
-}
-
 static long balance_of(struct account *a)
 {
     long balance = 0;
@@ -134,20 +111,26 @@ static const double QUICK_TIMEOUT = 0.3;
 int main(int argc, char **argv)
 {
     double work = 0.1, timeout = BANK_LOCK_TIMEOUT; /* time.sleep(0.1), acquire(timeout=1.0) */
+    double stagger = 0;
+    bool show_locks = false;
     bool quick = false;
     const struct opt opts[] = {
         OPT_DOUBLE("work", "S", &work, 0.01, 10,
                    "seconds each transfer works while holding its first lock"),
         OPT_DOUBLE("timeout", "S", &timeout, 0.01, 60, "seconds to wait for a lock, then give up"),
+        OPT_QUICK_DOUBLE(&timeout, QUICK_TIMEOUT),
+        OPT_DOUBLE("stagger", "S", &stagger, 0, 10,
+                   "in act 2, start the second transfer this much later (longer than --work: "
+                   "no overlap, no deadlock)"),
+        OPT_FLAG("show-locks", &show_locks, "say each lock taken and released"),
         OPT_QUICK(&quick),
         OPT_END,
     };
     args_parse(argc, argv,
                "A deliberate deadlock: two transfers in opposite directions lock their "
-               "accounts in opposite orders. The timed lock detects it; ordered locking cures it.",
+               "accounts in opposite orders. The timed lock detects it; ordered locking cures it. "
+               "Exit status 0: it deadlocked and was cured; 3: no deadlock this time.",
                opts);
-    if (quick && !args_given(&timeout))
-        timeout = QUICK_TIMEOUT;
     if (timeout <= work) {
         fprintf(stderr,
                 "%s: --timeout %.2f must be longer than --work %.2f, or even the "
@@ -156,14 +139,18 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (show_locks)
+        account_watch_locks(show_lock);
     struct bank *bank = bank_new(2, 0);
     struct account *account1 = bank_find(bank, 1), *account2 = bank_find(bank, 2);
     account1->balance = 1000;
     account2->balance = 500;
     long total_before = 1500;
     struct transfer_job template[2] = {
-        {"Transfer-1-to-2", account1, account2, 100, false, work, timeout, NULL, 0, 0, 0, 0},
-        {"Transfer-2-to-1", account2, account1, 50, false, work, timeout, NULL, 0, 0, 0, 0},
+        {.name = "Transfer-1-to-2", .from = account1, .to = account2, .amount = 100, .work = work,
+         .timeout = timeout},
+        {.name = "Transfer-2-to-1", .from = account2, .to = account1, .amount = 50, .work = work,
+         .timeout = timeout},
     };
     struct transfer_job jobs[2];
     double started = now_sec();
@@ -177,6 +164,7 @@ int main(int argc, char **argv)
 
     printf("2. naive locking, both at once (each lock waited for at most %.2fs)\n", timeout);
     jobs[0] = template[0], jobs[1] = template[1];
+    jobs[1].delay = stagger;
     double act2_start = now_sec();
     run_pair(jobs, true);
     double act2_seconds = now_sec() - act2_start;
@@ -218,5 +206,7 @@ int main(int argc, char **argv)
     result_record("bank.deadlock.total_after", (double)total_after, "yuan");
     result_record("bank.deadlock.seconds", seconds, "s");
     bank_free(bank);
-    return 0;
+    if (total_before != total_after || ordered_done != 2)
+        return 1;
+    return detected ? 0 : 3;
 }

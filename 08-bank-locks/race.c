@@ -38,6 +38,7 @@ struct hammer {
     long iterations;
     long gap;
     bool use_lock;
+    double lock_timeout; /* long enough for every other thread's turn (bank_lock_timeout) */
     atomic_bool go; /* the threads start together, or the first could finish alone */
 };
 
@@ -49,7 +50,7 @@ static void *depositor(void *arg)
     for (long i = 0; i < h->iterations; i++) {
         /* The same read, process, write; with the lock, nobody can write in between. */
         if (h->use_lock)
-            CHECK_BANK(account_lock(h->account, BANK_LOCK_TIMEOUT));
+            CHECK_BANK(account_lock(h->account, h->lock_timeout));
         deposit_without_lock(h->account, 1, h->gap);
         if (h->use_lock)
             account_unlock(h->account);
@@ -62,7 +63,8 @@ static long hammer(long threads, long iterations, long gap, bool use_lock)
 {
     struct account account;
     account_init(&account, 1, 0);
-    struct hammer h = {&account, iterations, gap, use_lock, false};
+    struct hammer h = {&account, iterations, gap, use_lock,
+                       bank_lock_timeout(threads, bank_hold_seconds((uint64_t)gap)), false};
     pthread_t *tids = xcalloc((size_t)threads, sizeof *tids);
     for (long i = 0; i < threads; i++)
         CHECK_PT(pthread_create(&tids[i], NULL, depositor, &h));
@@ -85,6 +87,7 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_INT("threads", "N", &threads, 2, 64, "threads depositing at once"),
         OPT_INT("iterations", "N", &iterations, 1, 100000000, "deposits of ¥1 per thread"),
+        OPT_QUICK_INT(&iterations, QUICK_ITERATIONS),
         OPT_INT("gap", "N", &gap, 0, 1000000,
                 "CPU work between reading and writing the balance (burn() iterations)"),
         OPT_QUICK(&quick),
@@ -94,8 +97,6 @@ int main(int argc, char **argv)
                "A deliberate data race: threads deposit into one account without its lock "
                "and money disappears; then the same with the lock.",
                opts);
-    if (quick && !args_given(&iterations))
-        iterations = QUICK_ITERATIONS;
 
     long expected = threads * iterations;
     printf("%ld threads each deposit ¥1 %ld times into one account that starts at ¥0 "

@@ -23,6 +23,9 @@ bool parse_long(const char *s, long min, long max, long *out)
 
 bool parse_double(const char *s, double min, double max, double *out)
 {
+    /* Decimal only: strtod would also read "0x10" as 16 and "inf" or "nan". */
+    if (s[strspn(s, "0123456789+-.eE")] != '\0')
+        return false;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
@@ -32,17 +35,29 @@ bool parse_double(const char *s, double min, double max, double *out)
     return true;
 }
 
-/* The variables of the options the last parse saw, for args_given(). */
-enum { MAX_GIVEN = 64 };
-static const void *given[MAX_GIVEN];
-static int given_count;
+/*
+ * What the last parse saw, for args_given(): one flag per entry of its table, so no
+ * number of options on the command line is too many to remember.
+ */
+static const struct opt *given_table;
+static bool *given;
 
 bool args_given(const void *value)
 {
-    for (int i = 0; i < given_count; i++)
-        if (given[i] == value)
+    for (int i = 0; given_table && given_table[i].kind != OPT_KIND_END; i++)
+        if (given_table[i].name && given_table[i].value == value && given[i])
             return true;
     return false;
+}
+
+bool env_flag(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || strcmp(v, "") == 0 || strcmp(v, "0") == 0)
+        return false;
+    if (strcmp(v, "1") == 0)
+        return true;
+    args_error("%s=%s: set it to 1 (on) or 0 (off)", name, v);
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -57,7 +72,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 static const struct opt *find(const struct opt *opts, const char *name, size_t len)
 {
     for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++)
-        if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+        if (o->name && strlen(o->name) == len && strncmp(o->name, name, len) == 0)
             return o;
     return NULL;
 }
@@ -98,10 +113,16 @@ static int set_value(const struct opt *o, const char *text, char *err, size_t er
 
 int args_try_parse(int argc, char **argv, const struct opt *opts, char *err, size_t errlen)
 {
-    given_count = 0;
-    const char *quick_env = getenv("LAB_QUICK");
+    size_t entries = 0;
+    while (opts[entries].kind != OPT_KIND_END)
+        entries++;
+    free(given);
+    given = calloc(entries + 1, sizeof *given);
+    if (!given)
+        return fail(err, errlen, "out of memory");
+    given_table = opts;
     const struct opt *quick = find(opts, "quick", 5);
-    if (quick && quick->kind == OPT_KIND_FLAG && quick_env && strcmp(quick_env, "1") == 0)
+    if (quick && quick->kind == OPT_KIND_FLAG && env_flag("LAB_QUICK"))
         *(bool *)quick->value = true;
 
     for (int i = 1; i < argc; i++) {
@@ -117,8 +138,7 @@ int args_try_parse(int argc, char **argv, const struct opt *opts, char *err, siz
         const struct opt *o = find(opts, name, len);
         if (!o)
             return fail(err, errlen, "unknown option '%.*s' (try --help)", (int)(len + 2), arg);
-        if (given_count < MAX_GIVEN)
-            given[given_count++] = o->value;
+        given[o - opts] = true;
 
         if (o->kind == OPT_KIND_FLAG) {
             if (eq)
@@ -132,17 +152,41 @@ int args_try_parse(int argc, char **argv, const struct opt *opts, char *err, siz
         if (set_value(o, text, err, errlen) != 0)
             return -1;
     }
+    /* --quick shrinks what was left at its default. */
+    for (const struct opt *o = opts; quick && *(bool *)quick->value && o->kind != OPT_KIND_END; o++) {
+        if (o->kind == OPT_KIND_QUICK_INT && !args_given(o->value))
+            *(long *)o->value = (long)o->quick;
+        else if (o->kind == OPT_KIND_QUICK_DOUBLE && !args_given(o->value))
+            *(double *)o->value = o->quick;
+    }
     return 0;
 }
 
-static void print_default(const struct opt *o)
+/* The value --quick gives this option's variable, if the table says one. */
+static const struct opt *quick_of(const struct opt *opts, const struct opt *o)
 {
+    for (const struct opt *q = opts; q->kind != OPT_KIND_END; q++)
+        if ((q->kind == OPT_KIND_QUICK_INT || q->kind == OPT_KIND_QUICK_DOUBLE) &&
+            q->value == o->value)
+            return q;
+    return NULL;
+}
+
+static void print_default(const struct opt *opts, const struct opt *o)
+{
+    const struct opt *q = quick_of(opts, o);
     switch (o->kind) {
     case OPT_KIND_INT:
-        printf(" (%.0f..%.0f, default %ld)", o->min, o->max, *(long *)o->value);
+        printf(" (%.0f..%.0f, default %ld", o->min, o->max, *(long *)o->value);
+        if (q)
+            printf(", %.0f with --quick", q->quick);
+        putchar(')');
         break;
     case OPT_KIND_DOUBLE:
-        printf(" (%g..%g, default %g)", o->min, o->max, *(double *)o->value);
+        printf(" (%g..%g, default %g", o->min, o->max, *(double *)o->value);
+        if (q)
+            printf(", %g with --quick", q->quick);
+        putchar(')');
         break;
     case OPT_KIND_STRING:
         if (*(const char **)o->value)
@@ -157,10 +201,12 @@ void args_usage(const char *program, const char *summary, const struct opt *opts
 {
     printf("usage: %s [options]\n\n%s\n\noptions:\n", program, summary);
     for (const struct opt *o = opts; o->kind != OPT_KIND_END; o++) {
+        if (!o->name)
+            continue;
         char left[48];
         snprintf(left, sizeof left, "--%s%s%s", o->name, o->meta ? " " : "", o->meta ? o->meta : "");
         printf("  %-22s %s", left, o->help);
-        print_default(o);
+        print_default(opts, o);
         putchar('\n');
     }
     printf("  %-22s %s\n", "--help", "show this help and exit");

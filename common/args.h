@@ -15,8 +15,9 @@
  *     args_parse(argc, argv, "Two CPU loops under a simulated GIL.", opts);
  *
  * Accepted forms: "--name value" and "--name=value"; "--help" and "-h" print the
- * usage (with each option's default) and exit 0. LAB_QUICK=1 in the environment
- * sets --quick, so the test suite can shrink every program the same way.
+ * usage (with each option's default) and exit 0. Numbers are decimal ("0x10" is refused).
+ * LAB_QUICK=1 in the environment sets --quick, so the test suite can shrink every
+ * program the same way (any other value but 0 or empty is refused: see env_flag).
  */
 #ifndef LAB_ARGS_H
 #define LAB_ARGS_H
@@ -25,7 +26,15 @@
 #include <stddef.h>
 #include <stdnoreturn.h>
 
-enum opt_kind { OPT_KIND_END, OPT_KIND_FLAG, OPT_KIND_INT, OPT_KIND_DOUBLE, OPT_KIND_STRING };
+enum opt_kind {
+    OPT_KIND_END,
+    OPT_KIND_FLAG,
+    OPT_KIND_INT,
+    OPT_KIND_DOUBLE,
+    OPT_KIND_STRING,
+    OPT_KIND_QUICK_INT,    /* not an option: the value --quick gives an OPT_INT's variable */
+    OPT_KIND_QUICK_DOUBLE, /* ...an OPT_DOUBLE's */
+};
 
 struct opt {
     enum opt_kind kind;
@@ -34,6 +43,7 @@ struct opt {
     void *value;       /* bool *, long *, double * or const char ** */
     double min, max;   /* accepted range of a number, inclusive */
     const char *help;
+    double quick;      /* OPT_KIND_QUICK_*: the value under --quick */
 };
 
 /* _Generic makes a variable of the wrong type a compile error, not a silent overwrite. */
@@ -46,7 +56,17 @@ struct opt {
 #define OPT_STRING(name, meta, ptr, help) \
     {OPT_KIND_STRING, name, meta, _Generic((ptr), const char **: (ptr)), 0, 0, help}
 #define OPT_QUICK(ptr) OPT_FLAG("quick", ptr, "a small, fast run (what the tests use; also LAB_QUICK=1)")
-#define OPT_END {OPT_KIND_END, NULL, NULL, NULL, 0, 0, NULL}
+/*
+ * The value an option takes under --quick when it is not given: --quick shrinks only
+ * what the user left at its default, so `--seconds 2 --quick` runs 2 s. --help shows it.
+ *     OPT_DOUBLE("seconds", "S", &seconds, 0.01, 60, "how long to run"),
+ *     OPT_QUICK_DOUBLE(&seconds, 0.1),
+ */
+#define OPT_QUICK_INT(ptr, v) \
+    {OPT_KIND_QUICK_INT, NULL, NULL, _Generic((ptr), long *: (ptr)), 0, 0, NULL, v}
+#define OPT_QUICK_DOUBLE(ptr, v) \
+    {OPT_KIND_QUICK_DOUBLE, NULL, NULL, _Generic((ptr), double *: (ptr)), 0, 0, NULL, v}
+#define OPT_END {OPT_KIND_END, NULL, NULL, NULL, 0, 0, NULL, 0}
 
 /* Parse argv or exit: 0 after --help, 2 after printing "program: what is wrong". */
 void args_parse(int argc, char **argv, const char *summary, const struct opt *opts);
@@ -64,11 +84,18 @@ noreturn void args_error(const char *fmt, ...) __attribute__((format(printf, 1, 
 int args_try_parse(int argc, char **argv, const struct opt *opts, char *err, size_t errlen);
 
 /*
- * Whether the last parse saw the option whose variable is `value` on the command line.
- * --quick shrinks only what the user left at its default:
- *     if (quick && !args_given(&threads)) threads = 2;
+ * Whether the last parse saw the option whose variable is `value` on the command line
+ * (for a rule the table cannot say; a --quick value belongs in the table: OPT_QUICK_INT).
  */
 bool args_given(const void *value);
+
+/*
+ * A boolean environment variable, read one way everywhere (LAB_QUICK, LAB_VIRTUAL_CLOCK,
+ * LAB_LOOP_DEBUG, LAB_TIMELINE, LAB_REQUIRE_ALL): "1" is true; unset, empty or "0" is
+ * false; anything else ("yes", "true") is refused in one line, exit 2, rather than read
+ * one way by one program and another by the next.
+ */
+bool env_flag(const char *name);
 
 /* Print the usage text args_parse prints for --help. */
 void args_usage(const char *program, const char *summary, const struct opt *opts);

@@ -32,4 +32,9 @@ unlike "$one" '0[2-9]-[a-z-]*/exercises/' "...and no other chapter's exercise"
 like "$one" 'check-exercise\.sh .* 1$' "...then runs its checker"
 test_plan=$(plan test)
 like "$test_plan" "-o $tap_tmp/plan/08-bank-locks/exercises/transfer " "make test builds the exercises (their tests need them)"
+# make sanitize ends with helgrind's tests, which the sanitizer builds skip.
+sanitize=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -p sanitize 2>/dev/null | sed -n '/^sanitize:/,/^$/p')
+like "$sanitize" 'MAKE\) helgrind' "make sanitize runs make helgrind"
+like "$(plan helgrind)" 'prove .*tests/\*-helgrind\.t|prove .*tests/08-bank-locks-helgrind\.t' \
+    "...which runs the helgrind tests"
 done_testing

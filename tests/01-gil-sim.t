@@ -20,6 +20,10 @@ if [ "$(nproc)" -ge 2 ]; then
 else
     diag "one core: threads without the GIL cannot be seen running at once"
 fi
+check "threads dropped the GIL on request ($(result gil.forced_drops) forced switches)" \
+    num_cmp "$(result gil.forced_drops)" ">=" 1
+is "$(result gil.retaken)" 0 \
+    "forced switching: no thread that dropped on request took the GIL back before another did"
 handovers=$(result gil.handovers)
 check "the GIL changed hands between the threads ($handovers hand-overs)" num_cmp "$handovers" ">=" 5
 # Turns: both threads progress together, so the first one finishes near the end, while
@@ -32,9 +36,11 @@ check "one thread doing both jobs finishes the first one half way" \
 like "$out" '^  \|1*2+1+[12]*\||^  \|2*1+2+[12]*\|' "the timeline shows the GIL going back and forth"
 
 # The switch interval is what makes the GIL change hands.
-run $prog --seconds 0.2 --switch-interval 0.5
+# A second of work each: on a busy machine the waiter is scheduled late, and a short run
+# leaves too few intervals to tell the two apart.
+run $prog --seconds 1 --switch-interval 0.5
 often=$(result gil.handovers)
-run $prog --seconds 0.2 --switch-interval 100
+run $prog --seconds 1 --switch-interval 100
 rarely=$(result gil.handovers)
 check "a 0.5 ms switch interval hands the GIL over far more often than 100 ms ($often vs $rarely)" \
     num_cmp "$often" ">" "$((rarely * 2))"
@@ -60,4 +66,23 @@ for bad in "--threads 0" "--threads abc" "--threads 65" "--iterations -1" "--sec
     is "$rc" 2 "gil_sim $bad exits 2"
     is "$(printf '%s\n' "$out" | wc -l)" 1 "gil_sim $bad says what is wrong in one line"
 done
+# The hard case, made certain: every waiter woken by a drop is slow to run again (2 ms,
+# as on a busy machine). Rule 3 still hands the GIL over; without it the dropper would
+# take it straight back every time.
+run $prog --quick --wakeup-delay 2
+check "--wakeup-delay 2: the GIL was still dropped on request ($(result gil.forced_drops) times)" \
+    num_cmp "$(result gil.forced_drops)" ">=" 1
+is "$(result gil.retaken)" 0 "...and never taken back by the thread that dropped it (rule 3)"
+check "...so it still changed hands ($(result gil.handovers))" num_cmp "$(result gil.handovers)" ">=" 1
+
+# Under the GIL threads take turns: a speedup above 1x (with 15% for jitter) is noise, and
+# flagged as such, whatever the machine did to this run.
+run $prog --quick
+sp=$(result gil.speedup.sim_gil_threads)
+is "$(result gil.noise.sim_gil_threads)" "$(awk -v s="$sp" 'BEGIN { print (s > 1.15) ? 1 : 0 }')" \
+    "threads under the GIL at ${sp}x: flagged as noise exactly when above 1x"
+cores=$(nproc)
+sp=$(result gil.speedup.free_threads)
+is "$(result gil.noise.free_threads)" "$(awk -v s="$sp" -v c="$cores" 'BEGIN { print (s > 1.15 * (c < 2 ? c : 2)) ? 1 : 0 }')" \
+    "threads without the GIL at ${sp}x: noise exactly when above what 2 threads on $cores cores can give"
 done_testing

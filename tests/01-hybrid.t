@@ -27,6 +27,8 @@ check "with the pool, its longest gap is shorter ($gap_pool ms < $gap_loop ms)" 
     num_cmp "$gap_pool" "<" "$gap_loop"
 check "with the pool, the heartbeat ticked while the workers hashed ($(result hybrid.ticks.pool) ticks)" \
     num_cmp "$(result hybrid.ticks.pool)" ">" "$(result hybrid.ticks.loop)"
+is "$(result hybrid.heartbeat_cancelled.pool)+$(result hybrid.heartbeat_cancelled.loop)" 1+1 \
+    "the heartbeat, cancelled when the work is done, ends cancelled (it swallows no cancel)"
 like "$out" '\[store\] stored chunk 3 \(4 of 4\)' "the store says what it stored"
 like "$out" '\[chunk-0\] digest [0-9a-f]{16} \(hashed in pid [0-9]+\)' "each chunk says where it was hashed"
 # chunk-0's line comes twice: hashed in a worker (the pool's run), then in the program itself.

@@ -49,6 +49,12 @@ check "the rest are reported not done" num_cmp "$(result pool.unfinished.interru
 # The workers got the SIGINT too, as from a terminal: they ignored it and died of SIGTERM.
 is "$(result pool.by_sigterm.interrupt)" "$(worker_pids | wc -l)" "the workers ignored SIGINT and were ended by terminate()"
 unlike "$out" 'killed by SIGINT' "no worker died of the SIGINT"
+# The witness of init_worker: each worker starts from the default SIGINT (the parent's
+# handler is not inherited) and reports its own disposition; every report says ignored.
+check "the workers reported ($(result pool.reports.interrupt) reports)" \
+    num_cmp "$(result pool.reports.interrupt)" '>=' 1
+is "$(result pool.reports_ignoring_sigint.interrupt)" "$(result pool.reports.interrupt)" \
+    "every worker found SIGINT ignored in its own process (init_worker's SIG_IGN)"
 is "$(result pool.children_left.interrupt)" 0 "no child is left after Ctrl-C"
 check "no worker is alive after the program" no_worker_alive
 
@@ -73,6 +79,25 @@ check "it stops at once, not after the 10 s batch" [ $(($(date +%s) - start)) -l
 is "$(result pool.done.done)" 0 "no image was done"
 is "$(result pool.children_left.done)" 0 "no child is left"
 check "no worker is alive after the program" no_worker_alive
+
+# kill -TERM to the parent alone: it terminates and reaps the pool, then ends by SIGTERM;
+# no worker is left running, orphaned.
+: >"$results"
+LAB_RESULTS=$results "$LAB_BUILD/$prog" --batch done --seconds 5 >"$tap_tmp/out" 2>&1 </dev/null &
+pid=$!
+waited=0
+until grep -q 'the pool is up' "$tap_tmp/out" || [ $waited -ge 100 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+done
+kill -TERM $pid
+wait $pid 2>/dev/null # (the shell would say "Terminated": the status says it)
+rc=$?
+out=$(cat "$tap_tmp/out")
+is "$rc" 143 "SIGTERM to the parent: it ends by SIGTERM (exit status 143), as asked"
+like "$out" 'SIGTERM: terminate\(\) the pool' "...after terminating the pool"
+is "$(result pool.children_left.done)" 0 "...and reaping it: no child left"
+check "no worker is alive after the program: none orphaned" no_worker_alive
 
 for bad in "--workers -1" "--workers abc" "--workers 65" "--seconds 0" "--batch" "--batch nope" "--bogus"; do
     # shellcheck disable=SC2086 # split on purpose: option and value

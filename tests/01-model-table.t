@@ -12,7 +12,7 @@ is "$rc" 0 "model_table --quick exits 0"
 like "$out" '^model +CPU-bound \(count\) +I/O-bound \(block\)' "one column per job"
 for name in 'one after another' 'threads \+ GIL' 'threads, no GIL' 'processes' \
     'event loop \(tasks\)' 'event loop \+ thread pool' 'event loop \+ process pool'; do
-    like "$out" "^$name +[0-9.]+ s +[0-9.]+x +[0-9.]+ s +[0-9.]+x" "a row for: $name"
+    like "$out" "^$name +[0-9.]+ s +[0-9.]+x( noise)? +[0-9.]+ s +[0-9.]+x" "a row for: $name"
 done
 for job in cpu io; do
     for model in $models; do
@@ -22,6 +22,16 @@ for job in cpu io; do
     is "$(result model.most_running.$job.loop)" 1 "$job job, event loop: one task at a time"
     is "$(result model.most_running.$job.loop_threads)" 1 "$job job, loop + thread pool: its threads share the GIL"
 done
+# Workers that take turns cannot be faster at CPU work: a speedup above 1x (with 15% for
+# jitter) is flagged as noise, and no verdict calls them faster.
+for model in threads_gil loop loop_threads; do
+    sp=$(result model.speedup.cpu.$model)
+    want=$(awk -v s="$sp" 'BEGIN { print (s > 1.15) ? 1 : 0 }')
+    is "$(result model.noise.cpu.$model)" "$want" "CPU job, $model: ${sp}x is flagged as noise exactly when above 1x"
+done
+unlike "$(printf '%s\n' "$out" | grep '^CPU-bound')" 'threads \+ GIL|event loop \(tasks\)|thread pool' \
+    "no model that takes turns is ever called faster for the CPU job"
+like "$out" '"noise": more than the workers can give' "the table says what noise means"
 # The loop's CPU-bound tasks never await: each runs to its end before the next starts, so
 # the first is done a quarter of the way through (threads under the GIL take turns instead).
 check "CPU-bound on the event loop: the first task finished early ($(result model.first_done.cpu.loop) of the run)" \

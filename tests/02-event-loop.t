@@ -42,6 +42,16 @@ check "the blocking sleep froze the heartbeat for the whole fetch (0.15 s)" \
     num_cmp "$(result slow_callback.gap.blocking)" '>=' 0.15
 check "the article's decorator flags the harmless version too (the erratum)" \
     num_cmp "$(result slow_callback.decorator.nonblocking)" '>' 0.1
+is "$(result slow_callback.flagged.blocking)+$(result slow_callback.flagged.nonblocking)" 1+1 \
+    "the decorator flags both fetches (0.15 s each)"
+like "$out" 'blocking sleep\(\) +0\.[0-9]+ s: flagged' "...and the table says so"
+# A fetch under the decorator's 0.1 s: the verdicts must say so, not print "flagged".
+run $ch/slow_callback --quick --seconds 0.05
+is "$(result slow_callback.flagged.blocking)+$(result slow_callback.flagged.nonblocking)" 0+0 \
+    "--seconds 0.05: the decorator flags neither"
+is "$(result slow_callback.reports.blocking)" 0 "...debug mode reports nothing (under 100 ms)"
+unlike "$out" ': flagged' "...and the table says 'not flagged'"
+like "$out" 'The decorator flagged neither' "...as does the closing sentence"
 run $ch/slow_callback --quick --threshold-ms 5000
 unlike "$out" 'slow callback' "with a 5 s threshold, nothing is reported"
 
@@ -59,6 +69,9 @@ run $ch/signals --quick
 is "$rc" 0 "signals exits 0 after SIGTERM"
 is "$(result signals.signal)" 15 "SIGTERM reached graceful_shutdown"
 like "$out" "in the loop's thread: yes" "as a callback in the loop's thread"
+is "$(result signals.in_handler)" 0 \
+    "not inside the signal handler: SIGTERM was not blocked there, as the kernel blocks it in its handler"
+like "$out" 'inside the signal handler: no' "...and it says so"
 is "$(result signals.cancelled)" 3 "which cancelled the three workers"
 like "$out" 'cleanup: signal handlers restored, the sender reaped, loop closed' "the cleanup ran"
 run $ch/signals --quick --send int
@@ -125,46 +138,40 @@ for sig in INT TERM; do
         "and reaped: the cleanup ran"
 done
 
-# --- the exercise: the checker passes the reference heap and fails the starter's list.
-exercise_checker_works $ch 'FAIL - timers fire earliest deadline first'
-# A sorted array passes the comparison count (a binary search) while each push and pop
-# moves up to n timers: the checker must catch it by the layout. Built with this build's
-# own compiler and flags (build/.flags), against its libcommon.
-cat >"$tap_tmp/sorted.c" <<'END'
-#include "harness.h"
-#include <string.h>
-void heap_push(struct heap *h, struct timer t)
-{
-    heap_grow(h);
-    size_t lo = 0, hi = h->count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (earlier(&h->items[mid], &t))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    memmove(&h->items[lo + 1], &h->items[lo], (h->count++ - lo) * sizeof t);
-    h->items[lo] = t;
-}
-struct timer heap_pop(struct heap *h)
-{
-    struct timer first = h->items[0];
-    memmove(&h->items[0], &h->items[1], --h->count * sizeof first);
-    return first;
-}
-END
-mkdir -p "$tap_tmp/sorted"
-# shellcheck disable=SC2046 # the stamp is a command line, to be split into words
-$(cat "$LAB_BUILD/.flags") -I$ch/exercises -o "$tap_tmp/sorted/timers" "$tap_tmp/sorted.c" \
-    $ch/exercises/harness.c "$LAB_BUILD/libcommon.a" -lpthread -lm 2>"$tap_tmp/cc.err"
-check "a sorted-array stand-in builds" [ -x "$tap_tmp/sorted/timers" ] ||
-    sed 's/^/#   /' "$tap_tmp/cc.err"
-out=$($ch/exercises/check.sh "$tap_tmp/sorted" 2>&1)
-is "$?" 1 "the checker fails a sorted array with a binary search"
-like "$out" 'ok   - push and pop cost O\(log n\) comparisons' \
-    "...which the comparison count alone would pass"
-like "$out" 'FAIL - the timers are kept as a binary heap, not sorted' "...by its layout"
+# --- file_io: the loop cannot wait for a file; the pool keeps the loop free.
+run $ch/file_io --quick
+is "$rc" 0 "file_io exits 0"
+is "$(result file_io.epoll_eperm)" 1 "epoll_ctl refuses a regular file with EPERM"
+like "$out" 'epoll_ctl\(ADD, a regular file, EPOLLIN\): refused: EPERM' "...and the program prints it"
+is "$(result file_io.poll_in)" 1 "poll calls the file readable at once"
+is "$(result file_io.same_bytes.pool)+$(result file_io.same_bytes.loop)" 1+1 \
+    "the file read back holds the bytes written, both ways"
+is "$(result file_io.ticks.loop)" 0 "file calls made on the loop: the heartbeat never ticks"
+check "...and its gap covers both calls' 30 ms" num_cmp "$(result file_io.gap_ms.loop)" '>=' 57
+check "through the pool the heartbeat ticks while the file waits ($(result file_io.ticks.pool))" \
+    num_cmp "$(result file_io.ticks.pool)" '>=' 1
+is "$(result file_io.heartbeat_cancelled.pool)+$(result file_io.heartbeat_cancelled.loop)" 1+1 \
+    "the heartbeat ends cancelled both times"
+
+# The README's size of the loop stays true (within a fifth).
+said=$(sed -n 's/.*in about \([0-9,]*\) lines of C.*/\1/p' $ch/README.md | tr -d ,)
+lines=$(cat common/loop*.[ch] common/timer_heap.[ch] | wc -l)
+check "the README's 'about $said lines' of loop is within a fifth of its $lines lines" \
+    awk -v s="$said" -v n="$lines" 'BEGIN { exit !(s != "" && s >= 0.8 * n && s <= 1.2 * n) }'
+
+# --- the exercise: the checker passes the reference heap and fails the starter's list,
+# every wrong heap kept in exercises/wrong (a sift that stops below the root, a sorted
+# array, ...) with the mistake named, and a correct heap written another way.
+exercise_checker_works $ch 'FAIL - after every push and every pop, no timer is earlier than its parent'
+exercise_variants $ch timers
+# A heap_pop that never empties the heap loops for ever in the big run; the checker
+# bounds it and says so, keeping what was printed.
+printf '#!/bin/sh\necho "ok   - a first line"\nexec sleep 30\n' >"$tap_tmp/timers"
+chmod +x "$tap_tmp/timers"
+out=$(LAB_CHECK_TIMEOUT=1 $ch/exercises/check.sh "$tap_tmp" 2>&1)
+is "$?" 1 "the checker fails a program that hangs"
+like "$out" 'did not finish in 1 s' "...says it hung"
+like "$out" '^ok   - a first line' "...and keeps what it printed before"
 
 # The demo runs on the real clock: a busy machine makes a timer late, never early.
 run $ch/exercises/solutions/timers --quick

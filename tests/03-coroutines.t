@@ -57,6 +57,7 @@ is "$rc" 0 "async_iterator exits 0"
 is "$(result async_iterator.count)" 5 "it produced five numbers"
 is "$(result async_iterator.in_order)" 1 "1, 2, 3, 4, 5 in order"
 is "$(result async_iterator.ticks)" 9 "the ticker ticked twice per number (0.01 s ticks, 0.1 s in all)"
+is "$(result async_iterator.ticker_cancelled)" 1 "the ticker, cancelled, ends cancelled: it swallows no cancel"
 order=$(printf '%s\n' "$out" | sed -n -e 's/.*\] \[main\] \([0-9]\)$/\1/p' -e 's/.*\] \[ticker\] tick .*/t/p' | tr '\n' ' ')
 is "$order" "t 1 t t 2 t t 3 t t 4 t t 5 " \
     "two ticks between numbers: the iterator's sleeps let the ticker run"
@@ -67,6 +68,12 @@ is "$rc" 0 "async_context exits 0"
 is "$(result async_context.closed.success)" 1 "the exit closed the connection after a success"
 is "$(result async_context.closed.error)" 1 "after an error"
 is "$(result async_context.closed.cancelled)" 1 "and after a cancellation, awaiting its close all the same"
+is "$(result async_context.closes_interrupted)" 0 "no close was cut short"
+# A close is counted when its await completed: cancelled again while it closes, it is not.
+LAB_VIRTUAL_CLOCK=1 run $ch/async_context --quick --cancel-close
+is "$(result async_context.closed.cancelled)+$(result async_context.closes_interrupted)" 0+1 \
+    "--cancel-close: the close cut short by a second cancel is not counted as closed"
+like "$out" 'close interrupted: cancelled again' "...and it is said"
 like "$out" '\[main\] error: 数据库操作失败 \(failed\): no such table' "the error reached main with its message"
 like "$out" '\[main\] cancelled: cancelled' "the cancelled task ended cancelled"
 
@@ -75,6 +82,7 @@ LAB_VIRTUAL_CLOCK=1 run $ch/leak_detector --quick
 is "$rc" 0 "leak_detector exits 0"
 is "$(result leak_detector.failed)" 6 "6 of 20 requests failed"
 is "$(result leak_detector.leaked)" 6 "and each left its keepalive helper alive"
+is "$(result leak_detector.monitor_cancelled)" 1 "the monitor, cancelled, ends cancelled: it swallows no cancel"
 counts=$(printf '%s\n' "$out" | sed -n "s/.*'keepalive': \([0-9]*\).*/\1/p" | tr '\n' ' ')
 check "the monitor saw the keepalive count grow ($counts)" \
     sh -c 'set -- $1; [ "$1" -lt "$(eval echo \${$#})" ]' _ "$counts"
@@ -108,7 +116,30 @@ if [ -z "$LAB_SANITIZER" ]; then # the sanitizers' shadow memory inflates every 
         num_cmp "$(result tasks.bytes_per_task.thread)" '>' "$stackful"
 fi
 
+# --- send_by_hand: the A1 §2.2 erratum shown: coroutines are driven by send().
+run $ch/send_by_hand --quick
+is "$rc" 0 "send_by_hand exits 0"
+is "$(result send_by_hand.c_received)" 42 "the value of the second resume reached the coroutine's await"
+like "$out" 'resume \(send\(None\)\) -> it yielded "waiting"' "the first resume runs it to its await"
+like "$out" 'resume \(send\(42\)\) -> it returned "done", finished: yes' "the second finishes it"
+if command -v python3 >/dev/null 2>&1; then
+    like "$out" "c.send\\(None\\) -> 'waiting'" "python3: a native coroutine's send(None) runs it to its await"
+    like "$out" "c.send\\(42\\) -> StopIteration, value 'done'" "...and send(42) finishes it with its result"
+    like "$out" "next\\(fetch\\(\\)\\) -> TypeError" "...what it lacks is next()"
+    unlike "$out" 'never awaited' "...and no coroutine is left unawaited"
+else
+    diag "python3 is missing: its half of send_by_hand is not checked"
+fi
+
 # --- the exercise: the checker passes the reference state machine and fails the starter.
-exercise_checker_works $ch "line 1 should be '\\[0\\.000\\] A 3'"
+exercise_checker_works $ch "said only liftoff: say each number first"
+# Seven wrong countdowns (a busy wait that hangs, state in static variables, ...) and one
+# written as an explicit state: a hang is bounded (5 s here) and said, with its lines.
+LAB_CHECK_TIMEOUT=5 exercise_variants $ch countdown
+like "$(LAB_CHECK_TIMEOUT=2 $ch/exercises/check.sh "$tap_tmp/variant/wrong-busy_wait")" '^\[0\.000\] A 3$' \
+    "a countdown that hangs: the line it printed before is shown"
+# Run by hand, on the real clock, the driver counts from its own start, as the checker does.
+run $ch/exercises/solutions/countdown
+like "$out" '^\[0\.0[0-9][0-9]\] A 3$' "the driver's times start at 0 on the real clock too, not at the time since boot"
 
 done_testing

@@ -34,4 +34,25 @@ like "$found" '^worker-2: lifetime=1 outcome=result runs=4 sleeps=3 nested=True$
     "a worker: one lifetime, ended with a result, 4 runs around its 3 sleeps, all inside it"
 like "$found" '^main: lifetime=1 outcome=result .*nested=True$' "main's slices sit inside its lifetime"
 like "$found" '^worker-1 lifetime: 60000 us$' "on the virtual clock worker-1 lived exactly 0.06 s"
+
+# Outcomes other than a result: leak_detector's failed requests end with an error, its
+# keepalive helpers and its monitor, cancelled, end cancelled (not with a result: a
+# background task that swallowed its cancel would show "result" here).
+LAB_VIRTUAL_CLOCK=1 LAB_TRACE=$trace run 03-coroutines/leak_detector --quick
+outcomes=$(python3 - "$trace" <<'PY'
+import json, sys, collections
+events = json.load(open(sys.argv[1]))["traceEvents"]
+names = {e["tid"]: e["args"]["name"] for e in events if e.get("name") == "thread_name"}
+seen = collections.Counter((names[e["tid"]], e["args"]["outcome"]) for e in events
+                           if e.get("cat") == "task")
+for (name, outcome), n in sorted(seen.items()):
+    print(f"{name} {outcome} {n}")
+PY
+)
+diag "$outcomes"
+like "$outcomes" '^handle_request error 6$' "the 6 failed requests end with an error"
+like "$outcomes" '^handle_request result 14$' "the other 14 with a result"
+like "$outcomes" '^keepalive cancelled 20$' "every keepalive ends cancelled (6 of them cancelled only by async_run)"
+like "$outcomes" '^monitor cancelled 1$' "the monitor ends cancelled"
+unlike "$outcomes" '^(keepalive|monitor) result' "no background task ends with a result"
 done_testing

@@ -58,6 +58,19 @@ else
     sanitizer_clean "race: no AddressSanitizer or UBSan report"
 fi
 
+# --- the race between coroutines: one thread, an await between read and write --------------
+run $dir/coro_race --quick
+is "$rc" 0 "coro_race exits 0 (with the lock, nothing is lost)"
+is "$(result bank.coro_race.expected)" 1000 "10 tasks x 100 deposits of ¥1 expected"
+is "$(result bank.coro_race.unlocked)" 100 \
+    "without a lock every task reads the same balance each round: only ¥100 arrive, on one thread"
+is "$(result bank.coro_race.locked)" 1000 "with the async lock every deposit arrives"
+is "$(result bank.coro_race.other_threads)" 0 "no deposit ran on any thread but the loop's"
+first=$(printf '%s\n' "$out" | sed -n '/^1\. without a lock/,/^2\./p' | grep -E 'read|wrote' | head -11 |
+    sed 's/.*\] //' | sort | uniq -c | tr -s ' ' | tr '\n' ,)
+is "$first" " 10 read ¥0, 1 wrote ¥1," "without the lock, all ten read ¥0 before the first writes"
+sanitizer_clean "coro_race: no sanitizer report"
+
 # --- the deadlock: detected within its bound, reported, cured by ordering ------------------
 RUN_TIMEOUT=60 run $dir/deadlock --quick
 check "deadlock exits 0 on its own (no hang)" [ "$rc" -eq 0 ]
@@ -78,6 +91,22 @@ check "the whole run ends within its bound (5 x 0.1s of work + one timeout, plus
     num_cmp "$(result bank.deadlock.seconds)" '<' "$(awk -v t="$timeout" 'BEGIN { print 0.5 + t + 5 }')"
 is "$(result bank.deadlock.total_after)" "$(result bank.deadlock.total_before)" "no money lost or made by giving up"
 sanitizer_clean "deadlock: no sanitizer report (it deadlocks, but it does not race)"
+# The verdict comes from what happened: with the second transfer started after the first
+# is done, the same lock orders never wait for each other, and no deadlock is reported.
+RUN_TIMEOUT=60 run $dir/deadlock --quick --stagger 0.5
+is "$rc" 3 "deadlock --stagger 0.5: exit 3, no deadlock this time"
+is "$(result bank.deadlock.detected)" 0 "...none is reported"
+like "$out" 'no deadlock this time: their waits did not overlap' "...and it says why"
+is "$(result bank.deadlock.total_after)" "$(result bank.deadlock.total_before)" "...and no money is lost"
+# The 转账 line is said while both locks are held: in each thread's own lines (in its own
+# order, whatever the other does), between taking account 2 and releasing it.
+RUN_TIMEOUT=60 run $dir/deadlock --quick --show-locks
+for t in Transfer-1-to-2 Transfer-2-to-1; do
+    mine=$(printf '%s\n' "$out" | sed -n '/^3\. both at once/,$p' |
+        sed -n "s/.*\[$t\] \((lock) [a-z]* account 2\|转账\).*/\1/p" | tr '\n' ,)
+    is "$mine" "(lock) took account 2,转账,(lock) released account 2," \
+        "act 3, $t: 转账 is said before the lock is released"
+done
 RUN_TIMEOUT=60 run $dir/deadlock --quick --timeout 1
 is "$(result bank.deadlock.timeout)" 1 "--quick shrinks only the timeout left at its default: --timeout 1 is kept"
 check "and the naive transfers gave up after it" num_cmp "$(result bank.deadlock.gave_up_after)" '>=' 0.95
@@ -96,6 +125,17 @@ check "bank_scale records throughput per strategy and thread count" \
 run $dir/bank_scale --quick --threads 4 --seed 11
 sanitizer_clean "bank_scale: no sanitizer report"
 check "and made transfers with every strategy" num_cmp "$(result bank.scale.per_account.done)" '>' 0
+# Many threads queueing for two accounts, each transfer holding its locks 100 us: the lock
+# timeout grows with the queue, so no strategy ends in the timeout's false alarm.
+run $dir/bank_scale --quick --threads 64 --accounts 2 --hold-ns 100000 --transfers 50
+for s in global_lock per_account trylock; do
+    is "$(result bank.scale.$s.correct)" 1 "bank_scale, 64 threads on 2 accounts: $s ends with no timeout"
+done
+check "...because the lock timeout grew past 1 s ($(result bank.scale.lock_timeout) s)" \
+    num_cmp "$(result bank.scale.lock_timeout)" '>' 1
+check "the hold time printed is the one measured, near the 100 us asked ($(result bank.scale.hold_ns) ns)" \
+    awk -v h="$(result bank.scale.hold_ns)" 'BEGIN { exit !(h >= 50000 && h <= 200000) }'
+like "$out" 'holding its locks [0-9]+ ns \(asked for 100000; measured' "...and it says which is which"
 
 # --- bad input: one clear line, exit 2, never a hang ---------------------------------------
 bad() {
@@ -114,11 +154,18 @@ bad bank_scale 'out of range' --seed -1
 bad race 'threads' --threads 1
 bad deadlock 'longer than --work' --timeout 0.05 --work 0.1
 bad bank_demo 'work' --work -1
-bad bank_demo 'waits for the other two.*gives up after 1 s' --work 0.5
-bad bank_demo 'too long' --work 1
+bad bank_demo 'out of range \(0\.\.0\.4\)' --work 0.5
+bad bank_demo 'out of range \(0\.\.0\.4\)' --work 1
+run $dir/bank_demo --help
+like "$out" '--work S .*\(0\.\.0\.4, default 0\.1, 0\.02 with --quick\)' \
+    "bank_demo --help shows the range it accepts (0..0.4) and the --quick value"
 
 # --- the exercise ---------------------------------------------------------------------------
 exercise_checker_works $dir 'TODO 1: refuse'
+exercise_variants $dir transfer
+# The forced interleavings catch the lock mistakes; the stress test still runs, and must.
+"$dir/exercises/check.sh" "$LAB_BUILD/$dir/exercises/solutions" >"$tap_tmp/checker.out" 2>&1
+like "$(cat "$tap_tmp/checker.out")" '^ok   stress, seed 3: 4 threads' "the checker runs the stress test on the reference"
 
 # A program that dies or hangs part-way: the checker judges only the verdicts it recorded
 # and says where it stopped. Each stand-in records what contract.c records up to there.
@@ -131,17 +178,22 @@ checker_on() {
     rc=$?
 }
 passed='printf "contract.%s_wrong\t0\tcalls\n" refusals move >>"$LAB_RESULTS"'
+locked='printf "contract.%s\t0\tx\n" held_from held_to opposite_timeouts same_source_lowest locks_left_held locks_wrong >>"$LAB_RESULTS"; printf "contract.same_source_succeeded\t1\tx\n" >>"$LAB_RESULTS"'
 checker_on 'kill -SEGV $$'
 is "$rc" 1 "checker: a program that crashed at once fails"
 like "$out" 'killed by SIGSEGV before it checked the refusals' "...and it says the program crashed first"
 unlike "$out" 'TODO 1|exactly 30' "...blaming no clause it never checked"
 checker_on "$passed; kill -SEGV \$\$"
+is "$rc" 1 "checker: a program that crashed while the locks were checked fails"
+like "$out" 'killed by SIGSEGV while the locks were checked' "...and it says where"
+unlike "$out" 'TODO 1|exactly 30' "...and not that the refusals or the simple transfer were wrong"
+checker_on "$passed; $locked; kill -SEGV \$\$"
 is "$rc" 1 "checker: a program that crashed in the stress test fails"
 like "$out" 'killed by SIGSEGV during the stress test' "...and it says where"
-unlike "$out" 'TODO 1|exactly 30' "...and not that the refusals or the simple transfer were wrong"
-checker_on "$passed; exec sleep 30"
+unlike "$out" 'TODO|exactly 30|did not wait|both took' "...and blames no clause it passed"
+checker_on "$passed; $locked; exec sleep 30"
 is "$rc" 1 "checker: a program that hangs in the stress test fails"
 like "$out" 'stopped after 1 s .*without a timeout.* during the stress test' "...saying it was stopped, and where"
-unlike "$out" 'TODO 1|exactly 30' "...and nothing about the clauses it passed"
+unlike "$out" 'TODO|exactly 30|did not wait|both took' "...and nothing about the clauses it passed"
 
 done_testing

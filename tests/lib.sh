@@ -104,6 +104,34 @@ chapter_programs() {
     grep -v -e '^#' -e '^[[:space:]]*$' "$1/PROGRAMS" | awk '{print $1}'
 }
 
+# exercise_variants DIR PROGRAM: the checker accepts each correct variant kept in
+# DIR/exercises/right/ and rejects each wrong solution kept in DIR/exercises/wrong/, with
+# the message the wrong one's header names on its line "The checker must say: ERE".
+# Each is built as PROGRAM (the name the checker runs) into a directory of its own.
+exercise_variants() {
+    for variant in "$1"/exercises/right/*.c "$1"/exercises/wrong/*.c; do
+        [ -e "$variant" ] || continue
+        kind=${variant%/*}
+        kind=${kind##*/}
+        name=${variant##*/}
+        name=${name%.c}
+        mkdir -p "$tap_tmp/variant/$kind-$name"
+        ln -sf "$PWD/$LAB_BUILD/$1/exercises/$kind/$name" "$tap_tmp/variant/$kind-$name/$2"
+        "$1/exercises/check.sh" "$tap_tmp/variant/$kind-$name" >"$tap_tmp/checker.out" 2>&1
+        status=$?
+        if [ "$kind" = right ]; then
+            check "$1: the checker passes right/$name.c, a correct variant" [ $status -eq 0 ] ||
+                sed 's/^/#   /' "$tap_tmp/checker.out"
+            continue
+        fi
+        want=$(sed -n 's/^ \* The checker must say: //p' "$variant")
+        check "$1: the checker rejects wrong/$name.c" [ $status -ne 0 ] ||
+            sed 's/^/#   /' "$tap_tmp/checker.out"
+        like "$(cat "$tap_tmp/checker.out")" "${want:?$variant names no message}" \
+            "...saying what is wrong (/$want/)"
+    done
+}
+
 # exercise_checker_works DIR VERDICT: the chapter's checker passes the reference
 # solution and fails the starter, saying what is still wrong: its output must match the
 # extended regex VERDICT (e.g. 'TODO 1'). The starter is checked only while it is as

@@ -3,8 +3,10 @@
 # take turns on the switch interval, as CPython's does?
 # Usage: check.sh DIR    (DIR holds the built gil_turns; `make exercise-1` gives it)
 #
-# A missing rule shows in every run; a machine busy with other work can disturb one run
-# of a right answer. So the program runs up to three times, and two runs decide.
+# A missing rule shows in every run (the harness slows every waiter's wake-up, so a GIL
+# that works only when the waiter wakes fast fails every time); a machine busy with other
+# work can still disturb one run of a right answer. So the program runs up to three
+# times, and two runs decide. A run that hangs is stopped, and said to hang.
 set -u
 prog=$1/gil_turns
 if [ ! -x "$prog" ]; then
@@ -29,11 +31,24 @@ while [ $clean -lt 2 ] && [ $failed -lt 2 ]; do
     problems=0
     : >"$results"
     echo "== run $attempt: $prog --threads 2 --seconds 0.3 --switch-interval 5"
-    LAB_RESULTS=$results timeout 60 "$prog" --threads 2 --seconds 0.3 --switch-interval 5
+    LAB_RESULTS=$results timeout -k 5 60 "$prog" --threads 2 --seconds 0.3 --switch-interval 5
     status=$?
     echo
     if [ $status -ne 0 ]; then
-        problem "gil_turns did not finish cleanly (exit $status)"
+        if [ "$(value exercise.stuck_in_last_drop)" != 0 ]; then
+            problem "TODO 3: thread $(value exercise.stuck_in_last_drop) finished its count and then" \
+                "waited in its last mini_gil_drop for another thread to take the GIL, which nobody" \
+                "wanted any more. Wait for a taker only when the drop was requested (g->drop_request)"
+        elif [ "$(value exercise.stalled)" != 0 ]; then
+            problem "the GIL got stuck: no thread ran for 10 s (above: where each thread was). Is a" \
+                "wait never signalled, or a mutex never unlocked?"
+        elif [ $status -eq 124 ] || [ $status -eq 137 ]; then
+            problem "gil_turns did not finish in 60 s (it hung after the lines above)"
+        elif [ $status -gt 128 ]; then
+            problem "gil_turns was killed by SIG$(kill -l $((status - 128))) after the lines above"
+        else
+            problem "gil_turns did not finish cleanly (exit $status)"
+        fi
         failed=2
         break
     fi
@@ -42,23 +57,30 @@ while [ $clean -lt 2 ] && [ $failed -lt 2 ]; do
     expected=$(printf '%.0f' "$(value exercise.expected_handovers)")
     first=$(awk -v f="$(value exercise.first_done)" 'BEGIN { printf "%.0f", 100 * f }')
     grabbed=$(value exercise.grabbed_back)
+    unheld=$(value exercise.unheld)
+    early=$(value exercise.asked_early)
 
-    [ "$(value exercise.most_running)" = 1 ] ||
-        problem "two threads counted at the same time: one thread at a time may hold the GIL"
     [ "$(value exercise.correct)" = 2 ] || problem "a thread's count is wrong"
     # One rule at a time, in the order each shows: without rule 3 the GIL is also
     # slow to change hands, which must not be blamed on rule 2.
-    if [ "$requests" -eq 0 ]; then
+    if [ "$unheld" -ne 0 ]; then
+        problem "$unheld bytecodes ran while their thread did not hold the GIL. TODO 2: after" \
+            "dropping the GIL on request, mini_eval_breaker must take it again before it returns"
+    elif [ "$requests" -eq 0 ]; then
         problem "no thread ever asked for the GIL. TODO 1: when a wait of one interval times" \
             "out and the same thread held the GIL all along, set the drop request"
     elif [ "$grabbed" -ne 0 ]; then
         problem "$grabbed times the thread that dropped the GIL on request took it straight" \
-            "back, before the waiter woke up. TODO 3: after dropping on request, wait until" \
-            "another thread has taken the GIL"
-    elif [ "$handovers" -lt 5 ] || [ "$first" -lt 75 ]; then
+            "back, before the waiter (woken slowly, as on a busy machine) could. TODO 3: after" \
+            "dropping on request, wait until another thread has taken the GIL; a sleep is a guess"
+    elif [ "$handovers" -lt 3 ]; then
         problem "waiters asked for the GIL $requests times, yet it changed hands only" \
             "$handovers times and the first thread finished at $first% of the run." \
             "TODO 2: does the eval breaker drop the GIL and take it again?"
+    elif [ "$early" -ne 0 ]; then
+        problem "$early times a waiter asked for the GIL before any of its waits had lasted a" \
+            "whole interval. TODO 1: ask only when a wait of one interval timed out, and the" \
+            "same thread held the GIL all along"
     elif ! at_least "$((3 * expected))" "$handovers"; then
         problem "the GIL changed hands $handovers times, far more than once per interval" \
             "(about $expected): a waiter must wait a whole interval before it asks"
@@ -73,7 +95,7 @@ done
 
 if [ $clean -ge 2 ]; then
     echo "✓ the GIL changes hands about once per interval, every request is honoured, the"
-    echo "  threads finish together, never two count at once. Well done: compare with gil.c."
+    echo "  threads finish together, none counts without the GIL. Well done: compare with gil.c."
     exit 0
 fi
 echo "Not yet: fix what the ✗ lines say, and run make exercise-1 again (it rebuilds)."

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 enum { BYTECODE = 20000 }; /* loop turns between two looks at the eval breaker */
 
@@ -34,5 +35,21 @@ void mini_gil_drop(struct mini_gil *g, int who);
 
 /* Called by the holder between two "bytecodes": the place to honour a drop request. */
 void mini_eval_breaker(struct mini_gil *g, int who);
+
+/*
+ * The harness stands between your GIL and its condition variables: through the two
+ * macros below, gil_turns.c's waits are the harness's. They wait as pthread's do, and a
+ * thread woken on g->released is then made slow to run again (it sleeps one and a half
+ * switch intervals before it takes the mutex back), as a waiter is on a busy machine. A
+ * GIL that hands over only when the waiter happens to wake fast fails on every run, not
+ * only on a busy day. (A condition wait may return late anyway: your loops re-check.)
+ */
+int harness_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex);
+int harness_cond_timedwait(pthread_cond_t *cond, pthread_mutex_t *mutex,
+                           const struct timespec *deadline);
+#ifndef EXERCISE_HARNESS_SELF
+#define pthread_cond_wait harness_cond_wait
+#define pthread_cond_timedwait harness_cond_timedwait
+#endif
 
 #endif

@@ -50,7 +50,33 @@ if [ -n "$refusals" ] && [ -z "$move" ]; then
 elif [ -n "$move" ] && [ "$move" != 0 ]; then
     say_wrong "a simple transfer of 30 did not move exactly 30"
 fi
-if [ -n "$move" ] && [ -z "$stress" ]; then
+# The locks, in forced interleavings (interleave.h): each mistake shows on every run.
+locks=$(recorded contract.locks_wrong)
+left=$(recorded contract.locks_left_held)
+for side in from to; do
+    case $(recorded contract.held_$side) in
+        1) say_wrong "transfer() did not wait while another thread held the lock of the $side account: take both accounts' own locks (account_lock). With no locks, or a mutex of your own, a deposit, a withdrawal or an audit that holds an account's lock still sees its balance change under it" ;;
+        2) say_wrong "transfer() waited for the lock of the $side account with money already moved: an audit would see it half-moved. Hold both locks from before the money leaves one account until it is in the other" ;;
+        3) say_wrong "transfer() neither waited for the lock of the $side account nor returned within 10 s while another thread held it: is it spinning?" ;;
+    esac
+done
+opposite=$(recorded contract.opposite_timeouts)
+if [ -n "$opposite" ] && [ "$opposite" != 0 ]; then
+    say_wrong "TODO 2: two transfers in opposite directions (a -> b, b -> a), each holding its first lock, waited for each other until the lock timeout, three times out of three: a deadlock. Take the two locks in one order every transfer agrees on: the lower id first"
+fi
+succeeded=$(recorded contract.same_source_succeeded)
+lowest=$(recorded contract.same_source_lowest)
+if [ "$succeeded" = 2 ] || [ "${lowest#-}" != "$lowest" ]; then
+    say_wrong "two transfers of ¥60 from an account of ¥100 both took the money (it ended at ¥$lowest): both checked the balance before either held the locks (check-then-act). Check the balance while holding the locks (account_move does)"
+elif [ "$succeeded" = 0 ]; then
+    say_wrong "of two transfers of ¥60 from an account of ¥100, neither went through: one of them must"
+fi
+if [ -n "$left" ] && [ "$left" != 0 ]; then
+    say_wrong "transfer() returned with $left lock(s) still held: an unlock is missing on some path (an early return after an error?)"
+fi
+if [ -n "$move" ] && [ -z "$left" ] && [ -z "$opposite$succeeded" ] && [ -z "$(recorded contract.held_to)" ]; then
+    say_wrong "the program $ended while the locks were checked: read its last lines above"
+elif [ -n "$locks" ] && [ -z "$stress" ]; then
     say_wrong "the program $ended during the stress test: read its last lines above"
 fi
 timeouts=$(recorded contract.stress.timeouts)

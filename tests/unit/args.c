@@ -2,6 +2,7 @@
 #include "args.h"
 #include "tap.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,37 @@ static int parse(char *err, const char *first, ...)
     va_end(ap);
     err[0] = '\0';
     return args_try_parse(argc, argv, opts, err, 256);
+}
+
+/* A table with --quick values, and the run of many options the old args.c forgot. */
+static long iterations;
+static double pause_s;
+static bool quick2;
+static const struct opt quick_opts[] = {
+    OPT_INT("iterations", "N", &iterations, 1, 1000000, "iterations"),
+    OPT_QUICK_INT(&iterations, 100),
+    OPT_DOUBLE("pause", "S", &pause_s, 0, 10, "pause"),
+    OPT_QUICK_DOUBLE(&pause_s, 0.01),
+    OPT_QUICK(&quick2),
+    OPT_END,
+};
+
+static int parse_quick(const char *a, const char *b, const char *c)
+{
+    iterations = 1000000, pause_s = 1, quick2 = false;
+    char *argv[] = {"prog", (char *)a, (char *)b, (char *)c, NULL};
+    int argc = 1;
+    while (argv[argc])
+        argc++;
+    char err[256];
+    return args_try_parse(argc, argv, quick_opts, err, sizeof err);
+}
+
+static void env_yes(void *unused)
+{
+    (void)unused;
+    setenv("LAB_QUICK", "yes", 1);
+    env_flag("LAB_QUICK");
 }
 
 static void contradiction(void *unused)
@@ -94,6 +126,46 @@ int main(void)
     ok(!parse_long("11", -10, 10, &l), "parse_long refuses above the range");
     ok(parse_double("2.5e-3", 0, 1, &d) && d == 2.5e-3, "parse_double accepts exponents");
     ok(!parse_double("1.5.2", 0, 10, &d), "parse_double refuses garbage");
+
+    ok(!parse_double("0x10", 0, 100, &d), "parse_double refuses hexadecimal (0x10 is not 16 s)");
+    ok(!parse_double("inf", 0, HUGE_VAL, &d) && !parse_double("nan", 0, 1, &d),
+       "...and inf and nan");
+    is_long(parse(err, "--seconds", "0x10", NULL), -1, "--seconds 0x10 is refused");
+
+    /* More options on the command line than any fixed list would hold: none forgotten. */
+    char *many[203] = {"prog"};
+    for (int i = 1; i < 201; i += 2)
+        many[i] = "--threads", many[i + 1] = "3";
+    many[201] = "--seconds=2";
+    threads = 2, seconds = 1, quick = false, name = NULL;
+    is_long(args_try_parse(202, many, opts, err, sizeof err), 0, "100 options parse");
+    ok(args_given(&seconds) && seconds == 2, "args_given sees the 101st option");
+
+    /* --quick values from the table: only for what was left at its default. */
+    parse_quick("--quick", NULL, NULL);
+    ok(iterations == 100 && pause_s == 0.01, "--quick gives the table's quick values");
+    parse_quick("--quick", "--iterations", "7");
+    ok(iterations == 7 && pause_s == 0.01, "...but not to an option given on the command line");
+    parse_quick(NULL, NULL, NULL);
+    ok(iterations == 1000000 && pause_s == 1, "...and nothing without --quick");
+    setenv("LAB_QUICK", "1", 1);
+    parse_quick(NULL, NULL, NULL);
+    ok(iterations == 100, "LAB_QUICK=1 gives the quick values too");
+    unsetenv("LAB_QUICK");
+
+    /* Boolean environment variables: one reading everywhere. */
+    setenv("LAB_FLAG_TEST", "1", 1);
+    ok(env_flag("LAB_FLAG_TEST"), "env_flag: 1 is on");
+    setenv("LAB_FLAG_TEST", "0", 1);
+    ok(!env_flag("LAB_FLAG_TEST"), "env_flag: 0 is off");
+    setenv("LAB_FLAG_TEST", "", 1);
+    ok(!env_flag("LAB_FLAG_TEST"), "env_flag: empty is off");
+    unsetenv("LAB_FLAG_TEST");
+    ok(!env_flag("LAB_FLAG_TEST"), "env_flag: unset is off");
+    char refused[256];
+    int yes = run_in_child(env_yes, NULL, refused, sizeof refused);
+    ok(WIFEXITED(yes) && WEXITSTATUS(yes) == 2 && strstr(refused, "LAB_QUICK=yes: set it to 1"),
+       "env_flag: anything else is refused, exit 2: %s", refused);
 
     /* args_error: one line on stderr, exit 2, like a bad option. */
     char said[256];
