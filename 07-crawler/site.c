@@ -1,0 +1,309 @@
+/* site.c — the local test site's routes (see site.h). */
+#include "site.h"
+#include "site_hits.h"
+#include "site_pages.h"
+
+#include "check.h"
+#include "http.h"
+#include "httpd.h"
+#include "loop.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct site {
+    struct site_options opt;
+    struct site_pages pages;
+    struct site_hits hits;
+    long early_retries; /* /ratelimit hits before their Retry-After was up */
+    int port;
+};
+
+struct site *site_new(const struct site_options *o, char *why, size_t why_len)
+{
+    struct site *site = xcalloc(1, sizeof *site);
+    site->opt = *o;
+    if (site_pages_init(&site->pages, o->pages, o->links, o->depth, o->seed, why, why_len) < 0) {
+        free(site);
+        return NULL;
+    }
+    site_hits_init(&site->hits);
+    return site;
+}
+
+void site_free(struct site *site)
+{
+    site_pages_free(&site->pages);
+    site_hits_free(&site->hits);
+    free(site);
+}
+
+long site_reachable(const struct site *site)
+{
+    return site_pages_reachable(&site->pages);
+}
+
+/* ---- writing an answer ---- */
+
+/* The whole response into the server's buffer if it fits, else into one of its own. */
+static void reply(struct httpd_reply *r, const struct http_request *req, int status,
+                  const char *type, const char *body, size_t len, const char *extra)
+{
+    size_t head = http_format_head(r->out, r->cap, status, type, len, req->keep_alive, extra);
+    if (head && r->cap - head >= len) {
+        memcpy(r->out + head, body, len);
+        r->len = head + len;
+        return;
+    }
+    char head_buf[1024];
+    head = http_format_head(head_buf, sizeof head_buf, status, type, len, req->keep_alive, extra);
+    r->big = xmalloc(head + len);
+    memcpy(r->big, head_buf, head);
+    memcpy(r->big + head, body, len);
+    r->big_len = head + len;
+}
+
+static void reply_text(struct httpd_reply *r, const struct http_request *req, int status,
+                       const char *extra, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void reply_text(struct httpd_reply *r, const struct http_request *req, int status,
+                       const char *extra, const char *fmt, ...)
+{
+    char body[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+    const char *type = body[0] == '{' ? "application/json" : "text/plain";
+    reply(r, req, status, type, body, (size_t)n < sizeof body ? (size_t)n : sizeof body - 1, extra);
+}
+
+/* A body of `bytes` in 64 KiB chunks, no Content-Length: only its end says how long it was. */
+static void reply_chunked(struct httpd_reply *r, const struct http_request *req, long bytes)
+{
+    enum { CHUNK = 64 * 1024 };
+    size_t cap = (size_t)bytes + (size_t)(bytes / CHUNK + 2) * 16 + 256, len = 0;
+    char *out = xmalloc(cap);
+    len += (size_t)sprintf(out, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                "Transfer-Encoding: chunked\r\nConnection: %s\r\n\r\n",
+                           req->keep_alive ? "keep-alive" : "close");
+    for (long left = bytes; left > 0; left -= CHUNK) {
+        long n = left < CHUNK ? left : CHUNK;
+        len += (size_t)sprintf(out + len, "%lx\r\n", n);
+        memset(out + len, 'x', (size_t)n);
+        memcpy(out + len, "<p>", 3 < n ? 3 : (size_t)n);
+        len += (size_t)n;
+        len += (size_t)sprintf(out + len, "\r\n");
+    }
+    len += (size_t)sprintf(out + len, "0\r\n\r\n");
+    r->big = out;
+    r->big_len = len;
+}
+
+/* ---- the routes ---- */
+
+/* The number after `prefix` in target[0, len) ("/status/404"), up to the next '/'. */
+static bool number_after(const char *target, size_t len, const char *prefix, double *v,
+                         const char **rest)
+{
+    size_t n = strlen(prefix);
+    if (len <= n || memcmp(target, prefix, n) != 0)
+        return false;
+    char buf[32];
+    size_t k = 0;
+    while (n + k < len && target[n + k] != '/' && k < sizeof buf - 1) {
+        buf[k] = target[n + k];
+        k++;
+    }
+    buf[k] = '\0';
+    char *end;
+    errno = 0;
+    *v = strtod(buf, &end);
+    if (k == 0 || *end || errno || !isfinite(*v) || *v < 0 || (buf[0] < '0' || buf[0] > '9'))
+        return false;
+    if (rest)
+        *rest = target + n + k;
+    return true;
+}
+
+static const char HTML[] =
+    "<!DOCTYPE html>\n<html><head><title>Moby-Dick</title></head><body>\n<h1>Herman Melville - "
+    "Moby-Dick</h1>\n<p>Availing himself of the mild, summer-cool weather that now reigned in "
+    "these latitudes...</p>\n</body></html>\n";
+static const char MALFORMED[] =
+    "<html><body><p>unclosed <b>bold <a href=\"/page/1\">one<a href=/malformed-target>unquoted"
+    "</a><div><td>cell</table><a href=\"/trap/comment\" <!-- broken --></body>";
+static const char TEXT[] = "Not HTML, though it says <a href=\"/trap/text\">this</a>.\n";
+
+static void answer_fault(struct site *site, const struct http_request *req, struct site_hit *hit,
+                         struct httpd_reply *r)
+{
+    const char *t = req->target, *rest;
+    size_t len = req->target_len;
+    double v;
+    if (number_after(t, len, "/flaky/", &v, &rest) && *rest == '/') {
+        if (hit->hits <= (long)v)
+            reply_text(r, req, 503, "Retry-After: 0\r\n", "503 (failure %ld of %.0f)\n", hit->hits, v);
+        else
+            reply_text(r, req, 200, NULL, "200 after %.0f failures\n", v);
+    } else if (number_after(t, len, "/ratelimit/", &v, &rest) && *rest == '/') {
+        if (hit->hits > 1 && r->now - hit->first < v)
+            site->early_retries++;
+        if (r->now - hit->first < v) {
+            char extra[64];
+            snprintf(extra, sizeof extra, "Retry-After: %.0f\r\n", ceil(v));
+            reply_text(r, req, 429, extra, "429 Too Many Requests\n");
+        } else {
+            reply_text(r, req, 200, NULL, "200 after waiting %.3f s\n", r->now - hit->first);
+        }
+    } else if (number_after(t, len, "/redirect/", &v, NULL) && v >= 1 && v <= 100) {
+        char extra[64];
+        if (v > 1)
+            snprintf(extra, sizeof extra, "Location: /redirect/%.0f\r\n", v - 1);
+        else
+            snprintf(extra, sizeof extra, "Location: /html\r\n");
+        reply_text(r, req, 302, extra, "302 Found\n");
+    } else if (http_target_is(req, "/loop/a") || http_target_is(req, "/loop/b")) {
+        reply_text(r, req, 302, t[6] == 'a' ? "Location: /loop/b\r\n" : "Location: /loop/a\r\n",
+                   "302 Found\n");
+    } else if (http_target_is(req, "/never")) {
+        reply_text(r, req, 200, NULL, "never sent\n");
+        r->delay = INFINITY;
+    } else if (http_target_is(req, "/reset")) {
+        /* Announce 100000 bytes, send 1000, reset: a server that crashed mid-body. */
+        char *out = xmalloc(1024 + 1000);
+        size_t head = http_format_head(out, 1024, 200, "text/html", 100000, req->keep_alive, NULL);
+        memset(out + head, 'x', 1000);
+        r->big = out;
+        r->big_len = head + 1000;
+        r->reset = true;
+    } else if (http_target_is(req, "/huge")) {
+        reply_chunked(r, req, site->opt.huge_bytes);
+    } else {
+        reply_text(r, req, 404, NULL, "404 Not Found\n");
+    }
+}
+
+static void answer_stats(struct site *site, const struct http_request *req, struct httpd_reply *r)
+{
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    site_report(site, r->server, f);
+    fclose(f);
+    reply(r, req, 200, "text/plain", text, len, NULL);
+    free(text);
+}
+
+static void answer(void *arg, const struct http_request *req, struct httpd_reply *r)
+{
+    struct site *site = arg;
+    const char *t = req->target;
+    size_t len = req->target_len;
+    if (http_target_is(req, "/stats")) {
+        answer_stats(site, req, r);
+        return;
+    }
+    if (http_target_is(req, "/stats/reset")) {
+        site_hits_clear(&site->hits);
+        site->early_retries = 0;
+        httpd_reset_peaks(r->server);
+        reply_text(r, req, 200, NULL, "reset\n");
+        return;
+    }
+    struct site_hit *hit = site_hits_count(&site->hits, t, len, r->now);
+    if (!http_method_is(req, "GET") && !http_method_is(req, "HEAD")) {
+        reply_text(r, req, 405, "Allow: GET, HEAD\r\n", "405 Method Not Allowed\n");
+        return;
+    }
+    long page = site_pages_find(&site->pages, t, len);
+    double v;
+    if (page >= 0) {
+        size_t n;
+        char *html = site_pages_render(&site->pages, page, site->port, &n);
+        reply(r, req, 200, "text/html; charset=utf-8", html, n, NULL);
+        free(html);
+        r->delay = site->opt.delay;
+    } else if (number_after(t, len, "/delay/", &v, NULL) && v <= 10 && t[len - 1] != '/') {
+        reply_text(r, req, 200, NULL, "{\"delay\": %g, \"url\": \"%.*s\"}\n", v, (int)len, t);
+        r->delay = v;
+    } else if (number_after(t, len, "/status/", &v, NULL) && v >= 200 && v <= 599 && v == floor(v)) {
+        reply_text(r, req, (int)v, NULL, "%.0f %s\n", v, http_reason((int)v));
+    } else if (http_target_is(req, "/html")) {
+        reply(r, req, 200, "text/html; charset=utf-8", HTML, sizeof HTML - 1, NULL);
+    } else if (http_target_is(req, "/json")) {
+        reply_text(r, req, 200, NULL, "{\"slideshow\": {\"title\": \"Sample Slide Show\"}}\n");
+    } else if (http_target_is(req, "/malformed")) {
+        reply(r, req, 200, "text/html", MALFORMED, sizeof MALFORMED - 1, NULL);
+    } else if (http_target_is(req, "/malformed-target")) {
+        reply(r, req, 200, "text/html", HTML, sizeof HTML - 1, NULL);
+    } else if (http_target_is(req, "/data.txt")) {
+        reply(r, req, 200, "text/plain", TEXT, sizeof TEXT - 1, NULL);
+    } else {
+        answer_fault(site, req, hit, r);
+    }
+}
+
+void site_report(struct site *site, struct httpd *server, FILE *out)
+{
+    struct httpd_stats st = httpd_get_stats(server);
+    fprintf(out, "connections %llu\nrequests %llu\nin_flight_peak %ld\nopen_peak %ld\n"
+                 "early_retries %ld\nreachable %ld\n",
+            (unsigned long long)st.accepted, (unsigned long long)st.requests, st.peak_in_flight,
+            st.peak_open, site->early_retries, site_reachable(site));
+    for (size_t i = 0; i < site->hits.cap; i++) {
+        const struct site_hit *h = &site->hits.slot[i];
+        if (h->path)
+            fprintf(out, "path %s hits %ld first %.3f last %.3f\n", h->path, h->hits, h->first,
+                    h->last);
+    }
+}
+
+static struct httpd_options options_of(struct site *site)
+{
+    struct httpd_options o = HTTPD_DEFAULTS;
+    o.max_connections = site->opt.max_connections;
+    o.handler = answer;
+    o.handler_arg = site;
+    return o;
+}
+
+static void report_at_end(struct httpd *server, void *arg)
+{
+    site_report(arg, server, stdout);
+    fflush(stdout);
+}
+
+struct httpd *site_serve(struct site *site, struct loop *loop, int listen_fd)
+{
+    site->port = httpd_port(listen_fd);
+    struct httpd_options o = options_of(site);
+    return httpd_start(loop, listen_fd, &o);
+}
+
+pid_t site_spawn(struct site *site, long port, int *port_out)
+{
+    int fd = httpd_listen(port, 4096);
+    site->port = *port_out = httpd_port(fd);
+    struct httpd_options o = options_of(site);
+    o.report = report_at_end;
+    pid_t pid = httpd_spawn(fd, &o);
+    close(fd);
+    return pid;
+}
+
+int site_stop(pid_t pid)
+{
+    int status;
+    kill(pid, SIGTERM);
+    while (waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR)
+            return -errno;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
