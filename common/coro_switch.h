@@ -9,8 +9,13 @@
  * Everything else (the caller-saved registers) the compiler has already saved, because
  * to it this is an ordinary call.
  *
+ * Floating-point status flags (FE_INEXACT...) are not saved: the ABI makes them
+ * caller-saved, so they belong to the thread, not to a coroutine, on both hand-written
+ * backends (aarch64 keeps them in FPSR, which the switch never touches). The control
+ * state (rounding mode, exception masks) is per coroutine. ucontext restores both.
+ *
  * Backends, chosen at build time:
- *   x86-64 (System V)  rbx rbp r12-r15, the SSE control word (mxcsr), the x87 control word
+ *   x86-64 (System V)  rbx rbp r12-r15, mxcsr's control bits, the x87 control word
  *   aarch64 (AAPCS64)  x19-x29, the link register x30, d8-d15, the FP control register
  *   ucontext           swapcontext(3): portable, but it also saves and restores the signal
  *                      mask, a system call on every switch (`make CORO=ucontext` picks it)

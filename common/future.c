@@ -2,7 +2,7 @@
 #include "future.h"
 
 #include "check.h"
-#include "loop_private.h" /* loop_future_born/died: the loop counts its live futures */
+#include "loop.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,6 +18,7 @@ struct future *future_new_extended(struct loop *loop, size_t size, future_destro
     f->refs = 1;
     f->state = FUTURE_PENDING;
     f->name = "future";
+    f->kind = "Future";
     f->destroy = destroy;
     loop_future_born(loop);
     return f;
@@ -42,8 +43,10 @@ void future_unref(struct future *f)
         return;
     if (f->state == FUTURE_ERROR && !f->error_retrieved) {
         /* Nobody can ever read this error now: say so, as asyncio does when it collects one. */
+        char message[64];
+        snprintf(message, sizeof message, "%s exception was never retrieved", f->kind);
         struct loop_error e = {
-            .message = "Future exception was never retrieved",
+            .message = message,
             .code = f->error_code,
             .detail = f->error_message,
             .source = f->name,
@@ -62,6 +65,11 @@ void future_unref(struct future *f)
 void future_set_name(struct future *f, const char *name)
 {
     f->name = name;
+}
+
+void future_set_kind(struct future *f, const char *kind)
+{
+    f->kind = kind;
 }
 
 const char *future_name(const struct future *f)
@@ -192,6 +200,10 @@ int future_set_error(struct future *f, int code, const char *fmt, ...)
 
 bool future_cancel(struct future *f)
 {
+    /* Even when refused: asking to cancel a failed future shows someone cared how it ended,
+     * so its error is no longer "never retrieved" (asyncio's cancel() clears the flag first). */
+    if (f->state == FUTURE_ERROR)
+        f->error_retrieved = true;
     if (f->cancel_hook)
         return future_done(f) ? false : f->cancel_hook(f);
     return finish(f, FUTURE_CANCELLED) == 0;

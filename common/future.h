@@ -13,7 +13,10 @@
  *   with loop_call_soon, in the order they were added, as asyncio does.
  *   A done callback added to a future that is already done is scheduled at once.
  *   An error nobody retrieved is reported to the loop's exception handler ("Future
- *   exception was never retrieved") when the future's last reference is released.
+ *   exception was never retrieved", "Task exception..." for a task: its kind, and its
+ *   name as the source) when the future's last reference is released.
+ *   Cancelling a failed future is refused, but counts as retrieving its error: it is not
+ *   reported (asyncio's cancel() does the same).
  *
  * Lifetimes, by reference counting:
  *   future_new() returns a future with one reference, owned by the caller.
@@ -67,6 +70,7 @@ struct future {
     int error_code;
     char *error_message;
     const char *name;
+    const char *kind; /* what reports call it: "Future", "Task" */
     struct future_done_callback *callbacks;
     size_t ncallbacks, callbacks_cap;
     future_destroy *destroy;
@@ -89,6 +93,10 @@ void future_unref(struct future *f);
 /* The name reports use ("future" unless set); the string must outlive the future. */
 void future_set_name(struct future *f, const char *name);
 const char *future_name(const struct future *f);
+
+/* What kind of future reports call it, as asyncio names the class: "Future" unless set
+ * ("Task exception was never retrieved"); the string must outlive the future. */
+void future_set_kind(struct future *f, const char *kind);
 struct loop *future_loop(const struct future *f);
 
 enum future_state future_state(const struct future *f);

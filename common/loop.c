@@ -1,14 +1,14 @@
 /*
  * loop.c — the heart of the event loop: one iteration (loop_run_once), which
  * run_forever only repeats, and the loop's birth and death around it. See loop.h;
- * handles and scheduling are in loop_handles.c.
+ * handles and scheduling are in loop_handles.c. The loop knows nothing of futures:
+ * running it until a future is done is loop_run.c's, a layer above future.c.
  */
 #include "loop_private.h"
 
 #include "args.h"
 #include "check.h"
 #include "clock.h"
-#include "future.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -139,6 +139,7 @@ static void loop_run_once(struct loop *loop)
 
     /* 1. I/O: always when idle; while callbacks are ready, once per LOOP_POLL_EVERY or
      *    LOOP_POLL_INTERVAL_NS, so a busy loop does not make a system call per callback. */
+    loop_take_threadsafe_calls(loop);
     uint64_t now = loop_time_ns(loop);
     bool busy = loop->ready.count > 0;
     if (!busy || loop->callbacks_since_poll >= LOOP_POLL_EVERY ||
@@ -148,6 +149,7 @@ static void loop_run_once(struct loop *loop)
         else
             poll_io(loop, poll_timeout_ms(loop, now));
         now = loop_time_ns(loop); /* the poll may have waited */
+        loop_take_threadsafe_calls(loop); /* made while it waited: before the due timers */
     }
 
     /* 2. Timers whose deadline has passed join the ready queue, earliest first (reading
@@ -188,22 +190,6 @@ void loop_stop(struct loop *loop)
     loop->stopping = true;
 }
 
-static void stop_when_done(struct future *f, void *arg)
-{
-    (void)arg;
-    loop_stop(future_loop(f));
-}
-
-int loop_run_until_complete(struct loop *loop, struct future *f)
-{
-    if (future_loop(f) != loop)
-        die("loop_run_until_complete: the future belongs to another loop");
-    future_add_done_callback_named(f, "run_until_complete", stop_when_done, NULL);
-    loop_run_forever(loop);
-    future_remove_done_callback(f, stop_when_done, NULL);
-    return future_done(f) ? 0 : -EINTR;
-}
-
 bool loop_is_running(const struct loop *loop)
 {
     return loop->running;
@@ -212,20 +198,6 @@ bool loop_is_running(const struct loop *loop)
 struct loop *loop_get_running(void)
 {
     return running_loop;
-}
-
-int loop_run(loop_main *main, void *arg)
-{
-    struct loop *loop = loop_new();
-    struct future *f = main(loop, arg);
-    if (!f)
-        die("loop_run: main returned no future");
-    int rc = loop_run_until_complete(loop, f);
-    if (rc == 0)
-        rc = future_result(f, NULL);
-    future_unref(f);
-    loop_close(loop);
-    return rc;
 }
 
 static const struct loop_backend *choose_backend(void)

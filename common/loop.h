@@ -17,7 +17,10 @@
  *   once LOOP_POLL_EVERY callbacks have run or LOOP_POLL_INTERVAL_NS has passed since
  *   the last poll; when no callback is ready, the loop blocks in the poll until the
  *   next timer. So a busy loop makes one system call per 64 callbacks, not one each.
- *   loop_call_soon_threadsafe() is the only call another thread may make.
+ *   loop_call_soon_threadsafe() is the only call another thread may make. Its calls join
+ *   the one ready queue in the order they were made, with the loop's own: a threadsafe
+ *   call made before a loop_call_soon (before in time, as the two threads' locks or
+ *   joins order them) runs first, as in asyncio.
  *   The virtual clock never jumps while work runs outside the loop (loop_external_begin).
  *   Exactly one of a handle's callback or its drop function runs (when it has one).
  *
@@ -92,6 +95,9 @@ void loop_close(struct loop *loop);
 void loop_run_forever(struct loop *loop);
 
 /*
+ * Running until a future is done: these two sit a layer above futures (loop_run.c), the
+ * rest of the loop knows nothing of them.
+ *
  * Run until `f` is done (asyncio's run_until_complete): returns 0 when it is, or
  * -EINTR if loop_stop() ended the run first. Read the outcome with future_result().
  */
@@ -278,5 +284,13 @@ struct loop_stats loop_get_stats(const struct loop *loop);
 
 /* "epoll" or "poll". */
 const char *loop_backend_name(const struct loop *loop);
+
+/*
+ * For future.c, the one layer that calls them: a future tells its loop when it is born
+ * and when it dies, so loop_close() can refuse to free a loop that a future still points
+ * to. The loop counts them and knows nothing else of futures.
+ */
+void loop_future_born(struct loop *loop);
+void loop_future_died(struct loop *loop);
 
 #endif

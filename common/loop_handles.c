@@ -97,6 +97,7 @@ struct loop_handle loop_call_soon_named(struct loop *loop, const char *name, loo
                                         void *arg)
 {
     loop_check_thread(loop, "loop_call_soon");
+    loop_take_threadsafe_calls(loop); /* calls other threads made before this one go first */
     uint64_t id = loop_slot_new(loop, SLOT_READY, name, fn, arg);
     loop_ready_push(loop, id);
     return (struct loop_handle){id};

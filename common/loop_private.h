@@ -108,6 +108,7 @@ struct loop {
     pthread_mutex_t threadsafe_lock;
     struct threadsafe_call *threadsafe;
     size_t nthreadsafe, threadsafe_cap;
+    atomic_size_t threadsafe_waiting; /* nthreadsafe, readable without the lock */
     struct signal_watch signals[NSIG];
 };
 
@@ -127,10 +128,8 @@ void loop_io_close(struct loop *loop);
 
 /* loop_wakeup.c */
 void loop_wakeup_open(struct loop *loop);
+/* Move other threads' calls into the ready queue, in the order they were made. */
+void loop_take_threadsafe_calls(struct loop *loop);
 void loop_wakeup_close(struct loop *loop);
-
-/* future.c tells the loop when a future is born and when it dies. */
-void loop_future_born(struct loop *loop);
-void loop_future_died(struct loop *loop);
 
 #endif

@@ -4,7 +4,10 @@
  * The loop may be blocked in epoll_wait for minutes. To wake it, anyone writes one
  * byte into a pipe whose read end the loop watches like any other fd; the loop's
  * reader then drains the pipe and schedules the work that was left for it:
- *   - calls from other threads (loop_call_soon_threadsafe), kept in a list under a lock;
+ *   - calls from other threads (loop_call_soon_threadsafe), kept in a list under a lock
+ *     until the loop's thread moves them into its ready queue: before its own next
+ *     call_soon and at each iteration, so they keep the order they were made in, as in
+ *     asyncio, where call_soon_threadsafe appends to the ready queue itself;
  *   - signals: the handler only sets a flag and writes the byte, because almost nothing
  *     is safe inside a signal handler (no malloc, no locks, no printf).
  */
@@ -95,6 +98,7 @@ void loop_call_soon_threadsafe_named(struct loop *loop, const char *name, loop_c
             die("loop_call_soon_threadsafe: out of memory");
     }
     loop->threadsafe[loop->nthreadsafe++] = (struct threadsafe_call){fn, arg, name};
+    atomic_store(&loop->threadsafe_waiting, loop->nthreadsafe);
     /* One byte per wake-up, not per call: the loop clears the flag before it looks. Done
      * before the unlock: once the loop can take this call, it may run it, finish its work
      * and close, so after the unlock the loop's memory is no longer ours to touch. */
@@ -118,14 +122,23 @@ static void on_wakeup(struct loop *loop, void *arg)
             loop_call_soon_named(loop, w->name, w->fn, w->arg);
     }
 
+    loop_take_threadsafe_calls(loop);
+}
+
+void loop_take_threadsafe_calls(struct loop *loop)
+{
+    if (atomic_load(&loop->threadsafe_waiting) == 0) /* the common case: no lock taken */
+        return;
     CHECK_PT(pthread_mutex_lock(&loop->threadsafe_lock));
     struct threadsafe_call *calls = loop->threadsafe;
     size_t n = loop->nthreadsafe;
     loop->threadsafe = NULL;
     loop->nthreadsafe = loop->threadsafe_cap = 0;
+    atomic_store(&loop->threadsafe_waiting, 0);
     CHECK_PT(pthread_mutex_unlock(&loop->threadsafe_lock));
     for (size_t i = 0; i < n; i++)
-        loop_call_soon_named(loop, calls[i].name, calls[i].fn, calls[i].arg);
+        loop_ready_push(loop, loop_slot_new(loop, SLOT_READY, calls[i].name, calls[i].fn,
+                                            calls[i].arg));
     free(calls);
 }
 

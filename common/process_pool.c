@@ -74,6 +74,7 @@ struct process_pool *process_pool_new(int workers)
     struct process_pool *pool =
         xcalloc(1, sizeof *pool + (size_t)workers * sizeof pool->workers[0]);
     pool->size = pool->alive = workers;
+    list_init(&pool->queue);
     /* Ctrl-C waits until every worker has set SIGINT to ignored: none can die of it first. */
     sigset_t sigint, before;
     sigemptyset(&sigint);

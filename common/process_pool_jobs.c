@@ -35,47 +35,15 @@ struct process_job_future {
     bool queued;    /* waiting for a worker (not yet sent) */
     bool abandoned; /* cancelled while running: its reply is thrown away */
     struct process_output output;
-    struct process_job_future *next; /* in the queue */
+    struct list_node node; /* in the pool's queue while queued */
 };
 
-/* ---- the queue ---- */
-
-static void enqueue(struct process_pool *pool, struct process_job_future *job)
-{
-    job->next = NULL;
-    *(pool->tail ? &pool->tail->next : &pool->head) = job;
-    pool->tail = job;
-}
-
-static void push_front(struct process_pool *pool, struct process_job_future *job)
-{
-    job->next = pool->head;
-    pool->head = job;
-    if (!pool->tail)
-        pool->tail = job;
-}
+/* ---- the queue: a list.h FIFO of jobs waiting for a worker ---- */
 
 static struct process_job_future *dequeue(struct process_pool *pool)
 {
-    struct process_job_future *job = pool->head;
-    if (job) {
-        pool->head = job->next;
-        if (!pool->head)
-            pool->tail = NULL;
-    }
-    return job;
-}
-
-static void unqueue(struct process_pool *pool, struct process_job_future *job)
-{
-    struct process_job_future **link = &pool->head, *prev = NULL;
-    while (*link != job) {
-        prev = *link;
-        link = &(*link)->next;
-    }
-    *link = job->next;
-    if (pool->tail == job)
-        pool->tail = prev;
+    struct list_node *n = list_pop_front(&pool->queue);
+    return n ? list_entry(n, struct process_job_future, node) : NULL;
 }
 
 /* ---- a job's end ---- */
@@ -157,7 +125,7 @@ static void start_job(struct worker *w, struct process_job_future *job)
     /* Blocking sends: an idle worker is waiting in recv(), so they take as long as the
      * copy does, and a big input is copied straight into the worker. */
     if (!write_all(w->fd, &req, sizeof req) || !write_all(w->fd, job->input, job->len)) {
-        push_front(w->pool, job);
+        list_push_front(&w->pool->queue, &job->node); /* first in line again */
         worker_died(w);
         return;
     }
@@ -174,7 +142,7 @@ static void start_job(struct worker *w, struct process_job_future *job)
 /* Give queued jobs to idle workers, oldest job first. */
 static void dispatch(struct process_pool *pool)
 {
-    for (int i = 0; i < pool->size && pool->head; i++) {
+    for (int i = 0; i < pool->size && !list_empty(&pool->queue); i++) {
         struct worker *w = &pool->workers[i];
         if (w->pid != 0 && !w->job)
             start_job(w, dequeue(pool));
@@ -246,7 +214,7 @@ static bool cancel_job(struct future *f)
     struct process_job_future *job = (struct process_job_future *)f;
     bool queued = job->queued;
     if (queued)
-        unqueue(job->pool, job);
+        list_remove(&job->pool->queue, &job->node);
     else
         job->abandoned = true; /* the worker runs on; its reply will be thrown away */
     future_set_cancel_hook(f, NULL);
@@ -265,7 +233,7 @@ struct future *run_in_process_pool(struct process_pool *pool, process_job *fn, c
         return NULL;
     }
     if (pool->loop != loop) {
-        if (pool->busy || pool->head) {
+        if (pool->busy || !list_empty(&pool->queue)) {
             errno = EXDEV;
             return NULL;
         }
@@ -284,7 +252,7 @@ struct future *run_in_process_pool(struct process_pool *pool, process_job *fn, c
     job->queued = true;
     future_ref(&job->future); /* the pool's reference, until job_over */
     loop_external_begin(loop);
-    enqueue(pool, job);
+    list_push_back(&pool->queue, &job->node);
     dispatch(pool);
     fail_queue_if_no_worker(pool);
     return &job->future;

@@ -15,6 +15,7 @@
 #ifndef LAB_PROCESS_POOL_PRIVATE_H
 #define LAB_PROCESS_POOL_PRIVATE_H
 
+#include "list.h"
 #include "process_pool.h"
 
 #include <signal.h>
@@ -54,7 +55,7 @@ struct worker {
 
 struct process_pool {
     struct loop *loop; /* the loop of the jobs in flight */
-    struct process_job_future *head, *tail;
+    struct list queue; /* struct process_job_future waiting for a worker, oldest first */
     int size, alive, busy;
     struct worker workers[];
 };

@@ -10,10 +10,16 @@
 
 static _Thread_local char my_name[32];
 static say_name_source *name_source;
+static say_tag_source *tag_source;
 
 void say_set_name_source(say_name_source *source)
 {
     name_source = source;
+}
+
+void say_set_tag_source(say_tag_source *source)
+{
+    tag_source = source;
 }
 
 void say_my_name(const char *name)
@@ -27,8 +33,13 @@ void say_my_name(const char *name)
 
 static void vsay(const char *who, const char *fmt, va_list ap)
 {
+    char tag[64] = "";
+    if (tag_source)
+        tag_source(tag, sizeof tag);
     flockfile(stdout);
     printf("[%6.3fs] [%s] ", since_start(), who);
+    if (tag[0])
+        printf("[%s] ", tag);
     vprintf(fmt, ap);
     putchar('\n');
     fflush(stdout);

@@ -14,6 +14,8 @@
 #ifndef LAB_SAY_H
 #define LAB_SAY_H
 
+#include <stddef.h>
+
 /* Print a line as the calling thread. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -30,5 +32,13 @@ void say_my_name(const char *name);
  */
 typedef const char *say_name_source(void);
 void say_set_name_source(say_name_source *source);
+
+/*
+ * A tag after the name, "[ 0.102s] [worker-1] [request_id=r42] ...", for a value the
+ * running code carries (context_var_show_in_say installs one). The source writes the tag
+ * into buf, or leaves it empty: then the line has no tag. Set once, before threads start.
+ */
+typedef void say_tag_source(char *buf, size_t size);
+void say_set_tag_source(say_tag_source *source);
 
 #endif

@@ -13,6 +13,7 @@
 #include "task_private.h"
 
 #include "check.h"
+#include "context_var.h"
 #include "coro.h"
 #include "future.h"
 #include "loop.h"
@@ -96,10 +97,13 @@ static bool take_cancel(struct task *t)
  */
 static int suspend_until_done(struct task *t, struct future *f)
 {
-    if (take_cancel(t))
-        return -ECANCELED;
     if (future_done(f))
-        return 0;
+        return take_cancel(t) ? -ECANCELED : 0;
+    /* A cancel that came while this task ran goes to what it is about to wait for, as
+     * asyncio's Task.__step does: a task awaited is cancelled in turn, and this task
+     * resumes once that one has ended (its cleanup done), as when the cancel came later. */
+    if (t->must_cancel && future_cancel(f))
+        t->must_cancel = false;
     t->waiting_on = future_ref(f);
     future_add_done_callback_named(f, t->name, wake, t);
     coro_yield();
@@ -155,6 +159,7 @@ static void destroy_task(struct future *f)
     *(t->older ? &t->older->newer : &oldest) = t->newer;
     *(t->newer ? &t->newer->older : &newest) = t->older;
     free(t->raised_message);
+    context_release(t->context);
 }
 
 struct task *task_new(struct loop *loop, const char *name, task_fn *fn, void *arg)
@@ -172,10 +177,12 @@ struct task *task_new(struct loop *loop, const char *name, task_fn *fn, void *ar
         return NULL;
     }
     future_set_name(&t->future, t->name);
+    future_set_kind(&t->future, "Task");
     future_set_cancel_hook(&t->future, cancel_hook);
     t->fn = fn;
     t->arg = arg;
     t->id = ++last_id;
+    t->context = context_copy(); /* the creator's context variables (contextvars) */
     future_ref(&t->future); /* its own reference, until its body has returned */
     loop_call_soon_named(loop, t->name, step, t);
     t->traced = trace_on();
@@ -277,8 +284,10 @@ int async_sleep(double seconds)
 
 int task_cancel(struct task *t)
 {
-    if (future_done(&t->future))
+    if (future_done(&t->future)) {
+        future_cancel(&t->future); /* refused, but it silences a "never retrieved" report */
         return -EINVAL;
+    }
     t->cancel_requests++;
     /* Waiting: cancel what it waits for, and the wait ends with -ECANCELED. */
     if (t->waiting_on && future_cancel(t->waiting_on))

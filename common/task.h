@@ -38,7 +38,8 @@
  *   falls only by task_uncancel(): a task that swallows -ECANCELED keeps its count for
  *   the rest of its life, so a timeout scope it enters later sees a cancel from outside.
  * - Cancelling a task that is waiting for a future cancels that future too (a task it
- *   awaits is cancelled in turn), as asyncio does.
+ *   awaits is cancelled in turn), as asyncio does; a cancel that came while it ran goes,
+ *   the same way, to the future of its next wait. The wait ends when that future has.
  * - Returning task_raise(-ECANCELED, ...) ends the task cancelled; task_raise with another
  *   code ends it with that error; returning anything else ends it with that result, even
  *   after a cancellation: a task that swallows -ECANCELED completes normally.
@@ -48,6 +49,8 @@
  * - create_task() outside a running loop returns NULL with errno ESRCH; a suspension
  *   outside a task returns -EPERM; a task awaiting itself gets -EDEADLK; awaiting a
  *   future of another loop gets -EXDEV; cancelling a finished task returns -EINVAL.
+ * - Cancelling a task that failed, or a task that awaits one that failed, counts as
+ *   retrieving the error: no "never retrieved" report follows (future.h).
  * - Tasks belong to their loop's thread; another thread reaches them only by completing
  *   a future through loop_call_soon_threadsafe(), which wakes the task awaiting it.
  * - A task's stack is a coroutine's (coro.h): an overflow kills the program at the guard

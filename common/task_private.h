@@ -3,7 +3,8 @@
  *   task.c      a task's life: created, stepped by the loop, waiting, cancelled, ended
  *   task_run.c  asyncio.run: main run as a task, the tasks still running then cancelled,
  *               the tasks nobody released reported
- * Nothing outside those files includes it.
+ * and context_var.c, which keeps each task's context variables in it. Nothing else
+ * includes it.
  */
 #ifndef LAB_TASK_PRIVATE_H
 #define LAB_TASK_PRIVATE_H
@@ -32,6 +33,7 @@ struct task {
     char waiting_for[40]; /* for the trace: "sleep 0.1 s", "await fetch" */
     double slice_start;
     struct task *older, *newer; /* every task of this thread not yet freed */
+    struct context *context;    /* its context variables' values (context_var.c) */
 };
 
 /* A new task on `loop`, which need not be running yet (create_task's needs to be). */

@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "future.h"
+#include "list.h"
 #include "loop.h"
 #include "say.h"
 
@@ -30,14 +31,14 @@ struct thread_job {
     blocking_fn *fn;
     void *arg;
     void *result;            /* written by the worker, read by the loop after job_finished */
-    atomic_int state;        /* enum job_state; changed under the pool's lock */
-    struct thread_job *next; /* in the queue */
+    atomic_int state;      /* enum job_state; changed under the pool's lock */
+    struct list_node node; /* in the pool's queue while JOB_QUEUED */
 };
 
 struct thread_pool {
     pthread_mutex_t lock;
     pthread_cond_t work; /* a job was queued, or the pool is closing */
-    struct thread_job *head, *tail;
+    struct list queue; /* struct thread_job, oldest first */
     bool closing;
     int nthreads;
     struct worker {
@@ -65,14 +66,7 @@ static bool unqueue(struct thread_job *job)
     bool taken = false;
     CHECK_PT(pthread_mutex_lock(&pool->lock));
     if (atomic_load(&job->state) == JOB_QUEUED) {
-        struct thread_job **link = &pool->head, *prev = NULL;
-        while (*link != job) {
-            prev = *link;
-            link = &(*link)->next;
-        }
-        *link = job->next;
-        if (pool->tail == job)
-            pool->tail = prev;
+        list_remove(&pool->queue, &job->node);
         atomic_store(&job->state, JOB_CANCELLED);
         taken = true;
     }
@@ -113,8 +107,7 @@ struct future *run_in_thread_pool(struct thread_pool *pool, blocking_fn *fn, voi
     loop_external_begin(loop);
 
     CHECK_PT(pthread_mutex_lock(&pool->lock));
-    *(pool->tail ? &pool->tail->next : &pool->head) = job;
-    pool->tail = job;
+    list_push_back(&pool->queue, &job->node);
     CHECK_PT(pthread_cond_signal(&pool->work));
     CHECK_PT(pthread_mutex_unlock(&pool->lock));
     return &job->future;
@@ -132,14 +125,12 @@ static void *worker_main(void *arg)
 
     CHECK_PT(pthread_mutex_lock(&pool->lock));
     for (;;) {
-        while (!pool->head && !pool->closing)
+        while (list_empty(&pool->queue) && !pool->closing)
             CHECK_PT(pthread_cond_wait(&pool->work, &pool->lock));
-        struct thread_job *job = pool->head;
-        if (!job)
+        struct list_node *next = list_pop_front(&pool->queue);
+        if (!next)
             break; /* closing, and nothing left to run */
-        pool->head = job->next;
-        if (!pool->head)
-            pool->tail = NULL;
+        struct thread_job *job = list_entry(next, struct thread_job, node);
         atomic_store(&job->state, JOB_RUNNING);
         CHECK_PT(pthread_mutex_unlock(&pool->lock));
 
@@ -160,6 +151,7 @@ struct thread_pool *thread_pool_new(int threads)
     struct thread_pool *pool = xcalloc(1, sizeof *pool + (size_t)threads * sizeof pool->workers[0]);
     CHECK_PT(pthread_mutex_init(&pool->lock, NULL));
     CHECK_PT(pthread_cond_init(&pool->work, NULL));
+    list_init(&pool->queue);
     pool->nthreads = threads;
     for (int i = 0; i < threads; i++) {
         pool->workers[i] = (struct worker){.pool = pool, .number = i + 1};

@@ -112,6 +112,15 @@ int main(void)
            strcmp(last_report, "Future exception was never retrieved|任务出错|faulty_task") == 0,
        "an error never retrieved reaches the exception handler when the future is freed");
 
+    /* Cancelling a failed future: refused, and it silences the report (asyncio's cancel()). */
+    f = future_new(loop);
+    future_set_error(f, -EIO, "failed, then cancelled");
+    errors_reported = 0;
+    ok(!future_cancel(f) && future_state(f) == FUTURE_ERROR,
+       "cancelling a failed future is refused and leaves its error");
+    future_unref(f);
+    is_long(errors_reported, 0, "and its error, no longer 'never retrieved', is not reported");
+
     /* Cancelled. */
     f = future_new(loop);
     trace[0] = 0;

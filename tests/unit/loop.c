@@ -442,6 +442,33 @@ static void test_threadsafe(void)
     loop_close(loop);
 }
 
+/* A threadsafe call made before a call_soon runs before it, as in asyncio's one ready queue. */
+static void *call_a_from_thread(void *arg)
+{
+    loop_call_soon_threadsafe(arg, note_arg, "A");
+    return NULL;
+}
+
+static void threadsafe_then_soon(struct loop *loop, void *arg)
+{
+    (void)arg;
+    pthread_t t;
+    pthread_create(&t, NULL, call_a_from_thread, loop);
+    pthread_join(t, NULL); /* A was made before B: the join orders them */
+    loop_call_soon(loop, note_arg, "B");
+    loop_call_soon(loop, stop, NULL);
+}
+
+static void test_threadsafe_order(void)
+{
+    struct loop *loop = loop_new();
+    trace[0] = '\0';
+    loop_call_soon(loop, threadsafe_then_soon, NULL);
+    loop_run_forever(loop);
+    is_str(trace, "AB", "%s: a threadsafe call made before a call_soon runs before it", backend);
+    loop_close(loop);
+}
+
 /* ---- work running elsewhere: the virtual clock waits for it ---- */
 
 enum { WORKER_MS = 50 };
@@ -635,6 +662,7 @@ static void run_laws(const char *name)
     test_stop_finishes_iteration();
     test_signal_during_wait();
     test_threadsafe();
+    test_threadsafe_order();
     test_external_work();
     test_run_until_external_done();
     test_run_until_complete();

@@ -216,6 +216,44 @@ static void *cancel_chain(void *arg)
     return NULL;
 }
 
+/* test_cancel_awaited_task (bpo-34872): a task that cancelled itself, then awaits a task */
+struct awaited {
+    struct future *fut;
+    struct task *nested;
+};
+
+static void *awaits_fut(void *arg)
+{
+    int rc = await_future(arg, NULL);
+    note("nested-got=%d ", rc);
+    return task_raise(rc ? rc : -EIO, "nested");
+}
+
+static void *cancels_itself_then_awaits(void *arg)
+{
+    struct awaited *a = arg;
+    a->nested = create_task("nested", awaits_fut, a->fut);
+    async_sleep(0); /* the nested task runs, and waits for fut */
+    task_cancel(current_task());
+    int rc = await_task(a->nested, NULL);
+    note("awaited=%d ", rc);
+    return task_raise(rc, "coro");
+}
+
+static void *cancel_awaited_task(void *arg)
+{
+    (void)arg;
+    struct awaited a = {future_new(loop_get_running()), NULL};
+    struct task *t = create_task("coro", cancels_itself_then_awaits, &a);
+    int rc = await_task(t, NULL);
+    note("task=%d cancelled=%d,%d,%d", rc, task_cancelled(t), task_cancelled(a.nested),
+         future_cancelled(a.fut));
+    task_release(a.nested);
+    task_release(t);
+    future_unref(a.fut);
+    return NULL;
+}
+
 /* ---- sleep(0) takes turns ---- */
 
 static void *turns(void *arg)
@@ -317,6 +355,42 @@ static void *fire_and_forget(void *arg)
     (void)arg;
     task_release(create_task("forgotten", fails, NULL));
     async_sleep(1);
+    return NULL;
+}
+
+/* test_tb_logger_not_called_after_cancel: cancelling a task that failed silences it */
+static void *cancel_after_failure(void *arg)
+{
+    (void)arg;
+    struct task *t = create_task("failed", fails, NULL);
+    async_sleep(1);
+    note("cancel=%d", task_cancel(t));
+    task_release(t);
+    return NULL;
+}
+
+/* An outer task cancelled after the inner task it awaited failed, before it could read it. */
+static void *awaits_inner_failure(void *arg)
+{
+    struct task *inner = create_task("inner", fails, NULL); /* fails at 0.01 */
+    *(struct task **)arg = inner;
+    int rc = await_task(inner, NULL);
+    return task_raise(rc, "outer");
+}
+
+static void *outer_cancelled_after_inner_failed(void *arg)
+{
+    (void)arg;
+    struct task *inner = NULL;
+    struct task *outer = create_task("outer", awaits_inner_failure, &inner);
+    async_sleep(0); /* outer runs, and awaits inner */
+    async_sleep(0); /* inner runs: it fails at 0.01 */
+    async_sleep(0.01); /* this timer was set after inner's: main runs just after inner failed */
+    task_cancel(outer);
+    int rc = await_task(outer, NULL);
+    note("outer=%d inner-failed=%d", rc, task_error_message(inner) != NULL);
+    task_release(outer);
+    task_release(inner);
     return NULL;
 }
 
@@ -438,6 +512,13 @@ int main(void)
     is_str(trace, want, "cancelling a task that awaits another cancels that one too");
     is_long(inner_rc, -ECANCELED, "the inner task's sleep saw the cancellation");
 
+    run_virtual(cancel_awaited_task, NULL, NULL);
+    snprintf(want, sizeof want, "nested-got=%d awaited=%d task=%d cancelled=1,1,1", -ECANCELED,
+             -ECANCELED, -ECANCELED);
+    is_str(trace, want,
+           "a task that cancelled itself and then awaits a task cancels that task and what it "
+           "waits for, and resumes once it has ended (test_cancel_awaited_task)");
+
     run_virtual(two_turn_takers, NULL, NULL);
     is_str(trace, "A1 B1 A2 B2 A3 B3 t=0.000", "sleep(0) gives the other task a turn, in order");
 
@@ -457,8 +538,27 @@ int main(void)
     loop_set_exception_handler(loop, catch_error, NULL);
     async_run_on(loop, fire_and_forget, NULL, NULL);
     loop_close(loop);
-    is_str(unhandled, "Future exception was never retrieved|forgotten|disk 3 is on fire",
+    is_str(unhandled, "Task exception was never retrieved|forgotten|disk 3 is on fire",
            "an error nobody awaited is reported, naming the task");
+
+    loop = loop_new();
+    loop_set_virtual_clock(loop, true);
+    loop_set_exception_handler(loop, catch_error, NULL);
+    unhandled[0] = '\0';
+    trace[0] = '\0';
+    async_run_on(loop, cancel_after_failure, NULL, NULL);
+    snprintf(want, sizeof want, "cancel=%d", -EINVAL);
+    ok(strcmp(trace, want) == 0 && unhandled[0] == '\0',
+       "cancelling a task that failed returns -EINVAL and silences its report "
+       "(test_tb_logger_not_called_after_cancel): %s", unhandled);
+    trace[0] = '\0';
+    unhandled[0] = '\0';
+    async_run_on(loop, outer_cancelled_after_inner_failed, NULL, NULL);
+    loop_close(loop);
+    snprintf(want, sizeof want, "outer=%d inner-failed=1", -ECANCELED);
+    ok(strcmp(trace, want) == 0 && unhandled[0] == '\0',
+       "an outer task cancelled after the inner task it awaited failed: -ECANCELED, and no "
+       "report for the inner (%s) %s", trace, unhandled);
 
     char out[4096];
     setenv("LAB_VIRTUAL_CLOCK", "1", 1);
