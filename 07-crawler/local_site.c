@@ -36,7 +36,7 @@ int main(int argc, char **argv)
         OPT_INT("port", "N", &port, 0, 65535, "TCP port on 127.0.0.1 (0: any free port)"),
         OPT_INT("pages", "N", &so.pages, 1, 1000000, "pages of the generated site"),
         OPT_INT("links", "N", &so.links, 1, 100, "links on each page"),
-        OPT_INT("depth", "N", &so.depth, 1, 100, "levels of pages below the root"),
+        OPT_INT("depth", "N", &so.depth, 0, 100, "levels of pages below the root (0: as few as the pages need)"),
         OPT_INT("seed", "N", &seed, 0, 1L << 62, "seed of the links' layout"),
         OPT_DOUBLE("delay", "S", &so.delay, 0, 60, "seconds before each page is answered"),
         OPT_INT("huge", "BYTES", &so.huge_bytes, 1, 1L << 32, "size of /huge's chunked body"),
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     struct httpd *server = site_serve(site, loop, fd);
     printf("listening on 127.0.0.1:%d, %ld pages (%ld links each, %ld levels), %ld paths "
            "reachable from /\n",
-           httpd_port(fd), so.pages, so.links, so.depth, site_reachable(site));
+           httpd_port(fd), so.pages, so.links, site_depth(site), site_reachable(site));
     fflush(stdout);
     loop_add_signal_handler(loop, SIGINT, stop_loop, NULL);
     loop_add_signal_handler(loop, SIGTERM, stop_loop, NULL);

@@ -1,6 +1,6 @@
 /* site.c — the local test site's routes (see site.h). */
 #include "site.h"
-#include "site_hits.h"
+#include "tally.h"
 #include "site_pages.h"
 
 #include "check.h"
@@ -21,7 +21,7 @@
 struct site {
     struct site_options opt;
     struct site_pages pages;
-    struct site_hits hits;
+    struct tally hits;
     long early_retries; /* /ratelimit hits before their Retry-After was up */
     int port;
 };
@@ -34,15 +34,20 @@ struct site *site_new(const struct site_options *o, char *why, size_t why_len)
         free(site);
         return NULL;
     }
-    site_hits_init(&site->hits);
+    tally_init(&site->hits);
     return site;
 }
 
 void site_free(struct site *site)
 {
     site_pages_free(&site->pages);
-    site_hits_free(&site->hits);
+    tally_free(&site->hits);
     free(site);
+}
+
+long site_depth(const struct site *site)
+{
+    return site->pages.depth;
 }
 
 long site_reachable(const struct site *site)
@@ -138,10 +143,10 @@ static const char HTML[] =
     "these latitudes...</p>\n</body></html>\n";
 static const char MALFORMED[] =
     "<html><body><p>unclosed <b>bold <a href=\"/page/1\">one<a href=/malformed-target>unquoted"
-    "</a><div><td>cell</table><a href=\"/trap/comment\" <!-- broken --></body>";
+    "</a><div><td>cell</table><!-- <a href=\"/trap/comment\">old</a> --></body>";
 static const char TEXT[] = "Not HTML, though it says <a href=\"/trap/text\">this</a>.\n";
 
-static void answer_fault(struct site *site, const struct http_request *req, struct site_hit *hit,
+static void answer_fault(struct site *site, const struct http_request *req, struct tally_entry *hit,
                          struct httpd_reply *r)
 {
     const char *t = req->target, *rest;
@@ -211,13 +216,13 @@ static void answer(void *arg, const struct http_request *req, struct httpd_reply
         return;
     }
     if (http_target_is(req, "/stats/reset")) {
-        site_hits_clear(&site->hits);
+        tally_clear(&site->hits);
         site->early_retries = 0;
         httpd_reset_peaks(r->server);
         reply_text(r, req, 200, NULL, "reset\n");
         return;
     }
-    struct site_hit *hit = site_hits_count(&site->hits, t, len, r->now);
+    struct tally_entry *hit = tally_count(&site->hits, t, len, r->now);
     if (!http_method_is(req, "GET") && !http_method_is(req, "HEAD")) {
         reply_text(r, req, 405, "Allow: GET, HEAD\r\n", "405 Method Not Allowed\n");
         return;
@@ -258,9 +263,9 @@ void site_report(struct site *site, struct httpd *server, FILE *out)
             (unsigned long long)st.accepted, (unsigned long long)st.requests, st.peak_in_flight,
             st.peak_open, site->early_retries, site_reachable(site));
     for (size_t i = 0; i < site->hits.cap; i++) {
-        const struct site_hit *h = &site->hits.slot[i];
-        if (h->path)
-            fprintf(out, "path %s hits %ld first %.3f last %.3f\n", h->path, h->hits, h->first,
+        const struct tally_entry *h = &site->hits.slot[i];
+        if (h->key)
+            fprintf(out, "path %s hits %ld first %.3f last %.3f\n", h->key, h->hits, h->first,
                     h->last);
     }
 }
@@ -274,10 +279,10 @@ static struct httpd_options options_of(struct site *site)
     return o;
 }
 
-static void report_at_end(struct httpd *server, void *arg)
+static void report_nothing(struct httpd *server, void *arg)
 {
-    site_report(arg, server, stdout);
-    fflush(stdout);
+    (void)server; /* its counts are on GET /stats, for whoever started it */
+    (void)arg;
 }
 
 struct httpd *site_serve(struct site *site, struct loop *loop, int listen_fd)
@@ -292,7 +297,7 @@ pid_t site_spawn(struct site *site, long port, int *port_out)
     int fd = httpd_listen(port, 4096);
     site->port = *port_out = httpd_port(fd);
     struct httpd_options o = options_of(site);
-    o.report = report_at_end;
+    o.report = report_nothing;
     pid_t pid = httpd_spawn(fd, &o);
     close(fd);
     return pid;

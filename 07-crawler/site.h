@@ -30,7 +30,7 @@ struct httpd;
 struct loop;
 
 struct site_options {
-    long pages, links, depth; /* the generated site (site_pages.h) */
+    long pages, links, depth; /* the generated site (site_pages.h); depth 0: what pages need */
     uint64_t seed;
     double delay;      /* seconds before a generated page is answered */
     long huge_bytes;   /* /huge's body */
@@ -39,7 +39,7 @@ struct site_options {
 
 #define SITE_DEFAULTS                                                                              \
     {                                                                                              \
-        .pages = 100, .links = 5, .depth = 3, .seed = 1, .delay = 0, .huge_bytes = 8 << 20,       \
+        .pages = 100, .links = 5, .depth = 0, .seed = 1, .delay = 0, .huge_bytes = 8 << 20,       \
         .max_connections = 4096                                                                    \
     }
 
@@ -49,11 +49,14 @@ struct site;
 struct site *site_new(const struct site_options *o, char *why, size_t why_len);
 void site_free(struct site *site);
 
+/* Levels of pages below the root. */
+long site_depth(const struct site *site);
+
 /* Pages a correct crawl from "/" fetches (site_pages_reachable). */
 long site_reachable(const struct site *site);
 
-/* Serve on 127.0.0.1:port (0: any) in a child process until SIGTERM; *port_out is the
- * port. At the end the child prints its counts (site_report). Returns the child's pid. */
+/* Serve on 127.0.0.1:port (0: any) in a child process until SIGTERM (site_stop); *port_out
+ * is the port. Its counts are on GET /stats (site_counts.h). Returns the child's pid. */
 pid_t site_spawn(struct site *site, long port, int *port_out);
 
 /* Stop a spawned site (SIGTERM) and wait for it: 0 if it ended cleanly. */

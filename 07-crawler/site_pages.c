@@ -12,6 +12,11 @@
 int site_pages_init(struct site_pages *p, long pages, long links, long depth, uint64_t seed,
                     char *why, size_t why_len)
 {
+    if (depth == 0) /* as few levels as the pages need */
+        for (long fit = 1, level = 1; fit < pages; depth++, level *= links, fit += level)
+            ;
+    if (depth == 0)
+        depth = 1;
     /* Level sizes: spread evenly over the levels left, but no more than the level above
      * can link to (links each). */
     long *size = xcalloc((size_t)depth + 1, sizeof *size), left = pages - 1;

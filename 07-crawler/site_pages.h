@@ -22,7 +22,8 @@ struct site_pages {
     long *targets; /* targets[k * links + i]: the i-th link of page k */
 };
 
-/* Lay the site out; a message (and -1) when `pages` cannot fill `depth` levels. */
+/* Lay the site out; a message (and -1) when `pages` cannot fill `depth` levels (0: as
+ * few levels as the pages need). */
 int site_pages_init(struct site_pages *p, long pages, long links, long depth, uint64_t seed,
                     char *why, size_t why_len);
 void site_pages_free(struct site_pages *p);
