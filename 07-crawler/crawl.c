@@ -136,7 +136,6 @@ int main(int argc, char **argv)
     if (!job.n && !args_given(&o->depth))
         o->depth = 100; /* the local site: as deep as it goes */
     o->fetch.max_body = (size_t)max_body;
-    o->fetch.timeout = o->timeout;
     int leaked;
     int rc = session_run(job.n ? NULL : &so, body, &job, &leaked);
     say("fds left open: %d", leaked);

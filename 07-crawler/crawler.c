@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,18 +104,24 @@ static int attempt(struct crawler *c, const char *url, struct fetch_result *r)
     }
     if (++c->in_flight > c->st->in_flight_peak)
         c->st->in_flight_peak = c->in_flight;
+    /* The deadline is the task's timeout() scope (asyncio.timeout); libcurl's own
+     * CURLOPT_TIMEOUT_MS, at twice that, is only a backstop. */
+    struct fetch_options fo = c->o->fetch;
+    fo.timeout = 2 * c->o->timeout;
     struct timeout *deadline = timeout(c->o->timeout > 0 ? c->o->timeout : INFINITY);
     int err = timeout_enter(deadline);
     if (!err)
-        err = fetch(c->cl, url, &c->o->fetch, r);
+        err = fetch(c->cl, url, &fo, r);
     err = timeout_exit(deadline, err);
+    if (err == -ETIMEDOUT && r->curl_code == CURLE_OK) /* our deadline, not libcurl's */
+        snprintf(r->error, sizeof r->error, "no answer within %g s", c->o->timeout);
     c->in_flight--;
     host_limits_release(slot); /* whatever happened: a timeout or a cancel frees the slot */
     return err;
 }
 
 static void record(struct crawler *c, const struct job *j, const struct fetch_result *r, int rc,
-                   int attempts)
+                   int attempts, double seconds)
 {
     struct crawl_stats *st = c->st;
     bool ok = rc == 0 && r->status >= 200 && r->status < 300;
@@ -122,14 +129,14 @@ static void record(struct crawler *c, const struct job *j, const struct fetch_re
     st->ok += ok;
     st->failed += !ok;
     st->bytes += (double)r->body_len;
-    st->response_total += r->seconds;
+    st->response_total += seconds;
     const char *error = rc ? (r->error[0] ? r->error : strerror(-rc)) : "";
     if (!c->o->quiet)
         say("%3ld %8zu B  %d attempt%s %6.0f ms  %s%s%s", r->status, r->body_len, attempts,
-            attempts == 1 ? " " : "s", r->seconds * 1000, j->url, rc ? "  " : "", error);
+            attempts == 1 ? " " : "s", seconds * 1000, j->url, rc ? "  " : "", error);
     if (c->o->report)
         fprintf(c->o->report, "%s\t%ld\t%zu\t%d\t%.0f\t%s\n", j->url, r->status, r->body_len,
-                attempts, r->seconds * 1000, error);
+                attempts, seconds * 1000, error);
 }
 
 /* Fetch one URL, retrying what policy.h calls transient; then follow its links. */
@@ -137,6 +144,7 @@ static int visit(struct crawler *c, const struct job *j)
 {
     struct fetch_result r = {0};
     int rc, n = 0;
+    double began = loop_time(loop_get_running());
     for (;;) {
         fetch_result_free(&r);
         rc = attempt(c, j->url, &r);
@@ -154,7 +162,7 @@ static int visit(struct crawler *c, const struct job *j)
         }
     }
     if (rc != -ECANCELED) {
-        record(c, j, &r, rc, n);
+        record(c, j, &r, rc, n, loop_time(loop_get_running()) - began);
         if (rc == 0)
             follow_links(c, j, &r);
     }

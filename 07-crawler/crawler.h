@@ -35,7 +35,8 @@ struct crawl_options {
     long links_per_page; /* the first N links of a page followed (0: all) */
     bool any_host;       /* follow links to other hosts than the start URLs' */
     bool no_visited_set; /* counter-example: queue every link found, seen or not */
-    double timeout;      /* seconds per attempt (0: none) */
+    double timeout;      /* seconds per attempt (0: none): a timeout() scope; libcurl's
+                            CURLOPT_TIMEOUT_MS is set to twice it, as a backstop */
     struct retry_policy retry;
     struct fetch_options fetch;
     uint64_t seed;       /* the back-off's jitter */
@@ -56,7 +57,7 @@ struct crawl_stats {
     long in_flight_peak;        /* the most fetches in flight at once */
     long connects;              /* connections opened */
     double bytes, seconds;      /* body bytes, and the crawl's wall time */
-    double response_total;      /* seconds of every URL's last attempt, summed */
+    double response_total;      /* seconds of every URL (its attempts and waits), summed */
 };
 
 /* Crawl from start[0, n) (in a task). 0, -ECANCELED, or an error of the start URLs. */

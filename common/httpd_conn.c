@@ -100,9 +100,10 @@ static enum sent all_sent(struct conn *c)
 
 /*
  * Send out[0, len) after what already waits; what the socket does not take waits in
- * c->out, and reading stops.
+ * c->out, and reading stops. `owned`: out is a malloc'd buffer the connection takes
+ * (no copy of a large response); else out stays the caller's.
  */
-static enum sent send_or_keep(struct conn *c, const char *out, size_t len)
+static enum sent send_or_keep_buffer(struct conn *c, char *out, size_t len, bool owned)
 {
     if (c->out) { /* behind what waits already: the writer sends it in order */
         char *grown = realloc(c->out, c->out_len + len);
@@ -111,21 +112,31 @@ static enum sent send_or_keep(struct conn *c, const char *out, size_t len)
         c->out = grown;
         memcpy(c->out + c->out_len, out, len);
         c->out_len += len;
+        if (owned)
+            free(out);
         return PENDING;
     }
     ssize_t n = len ? send(c->fd, out, len, MSG_NOSIGNAL) : 0;
     if (n == -1) {
         if (errno != EAGAIN && errno != EINTR) {
+            if (owned)
+                free(out);
             httpd_close_conn(c); /* the client went away mid-response (EPIPE, ECONNRESET) */
             return CLOSED;
         }
         n = 0;
     }
     if ((size_t)n < len) {
-        c->out_len = len - (size_t)n;
-        c->out_sent = 0;
-        c->out = xmalloc(c->out_len);
-        memcpy(c->out, out + n, c->out_len);
+        if (owned) {
+            c->out = out;
+            c->out_len = len;
+            c->out_sent = (size_t)n;
+        } else {
+            c->out_len = len - (size_t)n;
+            c->out_sent = 0;
+            c->out = xmalloc(c->out_len);
+            memcpy(c->out, out + n, c->out_len);
+        }
         start_busy(c); /* the client must read it at min_rate */
         c->busy_bytes += (size_t)n;
         /* A client that does not read its responses gets no more of them: stop reading. */
@@ -136,7 +147,14 @@ static enum sent send_or_keep(struct conn *c, const char *out, size_t len)
         }
         return PENDING;
     }
+    if (owned)
+        free(out);
     return all_sent(c);
+}
+
+static enum sent send_or_keep(struct conn *c, const char *out, size_t len)
+{
+    return send_or_keep_buffer(c, (char *)out, len, false);
 }
 
 /* ---- a response the handler delayed ---- */
@@ -150,8 +168,7 @@ static void send_delayed(struct loop *loop, void *arg)
     c->delayed = NULL;
     c->srv->stats.in_flight--;
     c->reset_when_sent = c->reset_after_delayed;
-    enum sent sent = send_or_keep(c, bytes, c->delayed_len);
-    free(bytes);
+    enum sent sent = send_or_keep_buffer(c, bytes, c->delayed_len, true);
     if (sent != SENT || c->draining)
         return; /* closed, or the writer carries on (it serves c->in once done) */
     if (!set_reading(c, true))
