@@ -6,6 +6,8 @@
 #include "check.h"
 #include "fds.h"
 #include "loop.h"
+#include "gather.h"
+#include "future.h"
 #include "task.h"
 
 #include <errno.h>
@@ -77,4 +79,29 @@ int session_run(const struct site_options *site_opts, session_body *body, void *
     if (fds_leaked)
         *fds_leaked = fds_open_count() - fds_before;
     return run.rc;
+}
+
+int session_gather(const char *name, long n, task_fn *fn, void *args, size_t stride)
+{
+    struct task **tasks = xcalloc((size_t)n + 1, sizeof *tasks);
+    struct future **fs = xcalloc((size_t)n + 1, sizeof *fs);
+    for (long i = 0; i < n; i++) {
+        char task_name[32];
+        snprintf(task_name, sizeof task_name, "%s-%ld", name, i + 1);
+        tasks[i] = create_task(task_name, fn, (char *)args + (size_t)i * stride);
+        if (!tasks[i])
+            die_errno(errno, "create_task");
+        fs[i] = task_future(tasks[i]);
+    }
+    struct future *all = gather(fs, (size_t)n, GATHER_RETURN_EXCEPTIONS);
+    int err = await_future(all, NULL);
+    if (err == -ECANCELED) /* the gather cancelled every task: wait until each has ended */
+        for (long i = 0; i < n; i++)
+            await_task(tasks[i], NULL);
+    future_unref(all);
+    for (long i = 0; i < n; i++)
+        task_release(tasks[i]);
+    free(tasks);
+    free(fs);
+    return err;
 }

@@ -37,6 +37,14 @@ typedef int session_body(struct session *s, void *arg);
  */
 int session_run(const struct site_options *site, session_body *body, void *arg, int *fds_leaked);
 
+/*
+ * asyncio.gather(*(fn(arg) for arg in args), return_exceptions=True): fn(args + i*stride)
+ * for i in [0, n), each a task named name-i, all awaited. 0, or -ECANCELED if this task
+ * was cancelled (the tasks are then cancelled too, and awaited).
+ */
+#include "task.h"
+int session_gather(const char *name, long n, task_fn *fn, void *args, size_t stride);
+
 /* "http://127.0.0.1:PORT" + path, in a static buffer per call site's use (copy it). */
 const char *session_url(struct session *s, const char *path);
 
