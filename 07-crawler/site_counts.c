@@ -27,6 +27,7 @@ int site_counts_get(struct curl_loop *cl, int port, struct site_counts *out)
         long hits;
         if (sscanf(line, "path %511s hits %ld", path, &hits) == 2) {
             out->paths++;
+            out->hits += hits;
             out->paths_again += hits > 1;
             out->most_hits = hits > out->most_hits ? hits : out->most_hits;
             out->traps += strncmp(path, "/trap/", 6) == 0 ? hits : 0;

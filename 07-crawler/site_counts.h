@@ -14,6 +14,7 @@ struct site_counts {
     long in_flight_peak; /* the most requests in flight at once */
     long early_retries;  /* /ratelimit retries before their Retry-After */
     long reachable;      /* paths a correct crawl from / fetches */
+    long hits;           /* requests for the paths below (not /stats) */
     long paths;          /* different paths served */
     long paths_again;    /* of them, served more than once */
     long most_hits;      /* the most times one path was served */
