@@ -75,19 +75,15 @@ static int article_fetch(struct crawler *c, const char *url, struct fetch_result
     return -EIO;
 }
 
-/* The lab's: retry only what is transient, back off after every failed attempt. */
+/* The lab's (policy.h): retry only what is transient, back off after every failure. */
 static int lab_fetch(struct crawler *c, const char *url, struct fetch_result *r)
 {
     struct retry_policy p = {.retries = retries - 1, .base = 0.5, .cap = 2, .max_retry_after = 30};
-    for (int attempt = 1;; attempt++) {
-        fetch_result_free(r);
-        int err = get(c, url, r);
-        if (err == -ECANCELED || !retry_should(&p, attempt, err, r->status))
-            return err ? err : r->status == 200 ? 0 : -EIO;
-        err = async_sleep(retry_delay(&p, attempt, r->retry_after, &c->rng));
-        if (err)
-            return err;
-    }
+    struct fetch_options o = FETCH_DEFAULTS;
+    int attempts;
+    fetch_result_free(r);
+    int err = policy_fetch(c->s->cl, url, &o, timeout_s, &p, &c->rng, r, &attempts);
+    return err ? err : r->status == 200 ? 0 : -EIO;
 }
 
 static void *fetch_page(void *arg)

@@ -1,10 +1,13 @@
 /* policy.c — see policy.h. */
 #include "policy.h"
+#include "fetch.h"
 #include "links.h"
 
 #include "check.h"
 #include "rng.h"
 #include "semaphore.h"
+#include "task.h"
+#include "timeout.h"
 
 #include <errno.h>
 #include <math.h>
@@ -31,6 +34,26 @@ double retry_delay(const struct retry_policy *p, int attempt, double retry_after
     if (ceiling > p->cap)
         ceiling = p->cap;
     return rng_uniform(rng, 0, ceiling);
+}
+
+int policy_fetch(struct curl_loop *cl, const char *url, const struct fetch_options *fo,
+                 double timeout_s, const struct retry_policy *p, struct rng *rng,
+                 struct fetch_result *r, int *attempts)
+{
+    *r = (struct fetch_result){0};
+    for (*attempts = 1;; ++*attempts) {
+        fetch_result_free(r);
+        struct timeout *to = timeout(timeout_s > 0 ? timeout_s : INFINITY);
+        int err = timeout_enter(to);
+        if (!err)
+            err = fetch(cl, url, fo, r);
+        err = timeout_exit(to, err);
+        if (err == -ECANCELED || !retry_should(p, *attempts, err, r->status))
+            return err;
+        int slept = async_sleep(retry_delay(p, *attempts, r->retry_after, rng));
+        if (slept)
+            return slept;
+    }
 }
 
 /* ---- a semaphore per host:port ---- */

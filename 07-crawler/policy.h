@@ -47,6 +47,19 @@ bool retry_should(const struct retry_policy *p, int attempt, int rc, long status
  * server's Retry-After in seconds (0: none). */
 double retry_delay(const struct retry_policy *p, int attempt, double retry_after, struct rng *rng);
 
+struct curl_loop;
+struct fetch_options;
+struct fetch_result;
+
+/*
+ * GET url under the retry policy, each attempt within a timeout() scope of `timeout`
+ * seconds (0: none): fetch's result of the last attempt, *attempts made. -ECANCELED
+ * at once if the task is cancelled, in an attempt or in a back-off.
+ */
+int policy_fetch(struct curl_loop *cl, const char *url, const struct fetch_options *fo,
+                 double timeout, const struct retry_policy *p, struct rng *rng,
+                 struct fetch_result *r, int *attempts);
+
 struct host_limits;
 
 struct host_limits *host_limits_new(long per_host);
