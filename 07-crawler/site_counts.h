@@ -31,4 +31,8 @@ int site_counts_hits(struct curl_loop *cl, int port, const char *path, long *hit
 /* Start the counts again (GET /stats/reset). */
 int site_counts_reset(struct curl_loop *cl, int port);
 
+/* The same outside any loop, with a blocking transfer (for a program without tasks). */
+int site_counts_get_blocking(int port, struct site_counts *out);
+int site_counts_reset_blocking(int port);
+
 #endif
