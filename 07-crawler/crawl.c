@@ -18,6 +18,7 @@
 #include "site_counts.h"
 
 #include "args.h"
+#include "results.h"
 #include "check.h"
 #include "say.h"
 #include "table.h"
@@ -26,10 +27,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 struct job {
     char **urls;
-    size_t n;
+    size_t n, owned; /* the last `owned` URLs came from --url-file */
     struct crawl_options o;
     const char *report_path;
 };
@@ -51,6 +53,24 @@ static void print_summary(const struct crawl_stats *st)
     table_free(t);
 }
 
+static double cpu_seconds(const struct rusage *r)
+{
+    return (double)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) +
+           (double)(r->ru_utime.tv_usec + r->ru_stime.tv_usec) / 1e6;
+}
+
+/* For the bench: this process's own CPU per URL (the site, when started, is another). */
+static void record(const struct crawl_stats *st, const struct rusage *before,
+                   const struct rusage *after)
+{
+    result_record("crawl.requested", (double)st->requested, "count");
+    result_record("crawl.wall", st->seconds, "s");
+    if (st->requested)
+        result_record("crawl.cpu_us_per_page",
+                      (cpu_seconds(after) - cpu_seconds(before)) * 1e6 / (double)st->requested, "us");
+    result_record("crawl.peak_rss_kib", (double)after->ru_maxrss, "KiB");
+}
+
 static int body(struct session *s, void *arg)
 {
     struct job *job = arg;
@@ -65,7 +85,11 @@ static int body(struct session *s, void *arg)
         job->o.report = report;
     }
     struct crawl_stats st;
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
     int rc = crawl(s->cl, urls, job->n ? job->n : 1, &job->o, &st);
+    getrusage(RUSAGE_SELF, &after);
+    record(&st, &before, &after);
     if (report)
         fclose(report); /* what finished is in it, even after a Ctrl-C */
     if (rc == -ECANCELED)
@@ -84,6 +108,28 @@ static int body(struct session *s, void *arg)
         }
     }
     return rc;
+}
+
+/* More start URLs, one a line, from a file (kept for the whole run). */
+static void read_urls(const char *path, struct job *job)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        args_error("cannot read %s: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    for (ssize_t n; (n = getline(&line, &cap, f)) > 0;) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0])
+            continue;
+        job->urls = realloc(job->urls, (job->n + 1) * sizeof *job->urls);
+        if (!job->urls)
+            die("out of memory");
+        job->urls[job->n++] = xstrdup(line);
+        job->owned++;
+    }
+    free(line);
+    fclose(f);
 }
 
 /* The URLs are the arguments with a scheme (x://); the rest are options. */
@@ -108,6 +154,7 @@ int main(int argc, char **argv)
     struct site_options so = SITE_DEFAULTS;
     long max_body = (long)o->fetch.max_body;
     bool quick = false;
+    const char *url_file = NULL;
     o->per_host = 10;
     job.n = take_urls(&argc, argv, job.urls);
     const struct opt opts[] = {
@@ -121,6 +168,7 @@ int main(int argc, char **argv)
         OPT_INT("max-body", "BYTES", &max_body, 1, 1L << 32, "bytes of a body kept; more fails it"),
         OPT_FLAG("any-host", &o->any_host, "follow links to other hosts too"),
         OPT_STRING("report", "FILE", &job.report_path, "a tab-separated line per URL requested"),
+        OPT_STRING("url-file", "FILE", &url_file, "start URLs, one a line (besides the arguments)"),
         OPT_FLAG("quiet", &o->quiet, "no line per page"),
         OPT_INT("pages", "N", &so.pages, 1, 1000000, "without URLs: pages of the local site"),
         OPT_DOUBLE("delay", "S", &so.delay, 0, 60, "without URLs: the site's delay per page"),
@@ -135,10 +183,14 @@ int main(int argc, char **argv)
         so.pages = 30;
     if (!job.n && !args_given(&o->depth))
         o->depth = 100; /* the local site: as deep as it goes */
+    if (url_file)
+        read_urls(url_file, &job);
     o->fetch.max_body = (size_t)max_body;
     int leaked;
     int rc = session_run(job.n ? NULL : &so, body, &job, &leaked);
     say("fds left open: %d", leaked);
+    for (size_t i = job.n - job.owned; i < job.n; i++)
+        free(job.urls[i]);
     free(job.urls);
     return rc == -ECANCELED ? 130 : rc ? 1 : 0;
 }
