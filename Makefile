@@ -84,7 +84,7 @@ FLAGS_NOW := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
 $(shell mkdir -p $(BUILD) && echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 
 .DEFAULT_GOAL := all
-.PHONY: all exercises help test sanitize valgrind bench clean compile_commands.json unit-tests \
+.PHONY: all exercises help test sanitize valgrind bench mutants clean compile_commands.json unit-tests \
         test-ucontext test-aarch64
 .DELETE_ON_ERROR:
 
@@ -168,7 +168,9 @@ help:
 	@echo 'make valgrind      every program'"'"'s quick run and every unit test under valgrind memcheck'
 	@echo 'make test-ucontext the unit tests with coroutines on swapcontext(3) instead of assembly'
 	@echo 'make test-aarch64  the unit tests built for aarch64 and run under qemu-user'
-	@echo 'make bench         measure the articles'"'"' claims here (CHAPTERS="1 3" for some)'
+	@echo 'make bench         measure the articles'"'"' claims here (CHAPTERS="1 3" for some;'
+	@echo '                   CHAPTERS=0: the runtime'"'"'s own operations beside asyncio'"'"'s)'
+	@echo 'make mutants       make each mistake of tests/mutants/ and see a test fail (minutes; not in make test; MUTANT=name for some)'
 	@echo 'make all           build only (the chapters, tests and bench; not the exercises)'
 	@echo 'make exercises     build every exercise'"'"'s starter and reference solution'
 	@echo 'make clean         remove every build directory'
@@ -209,6 +211,10 @@ test-aarch64:
 
 bench: all
 	bench/run.sh $(BUILD) $(CHAPTERS)
+
+# Not part of `make test`: it rebuilds and reruns tests once per mutant (see the script).
+mutants:
+	scripts/mutants.sh $(MUTANT)
 
 clean:
 	rm -rf build build-* compile_commands.json

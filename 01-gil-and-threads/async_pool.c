@@ -127,8 +127,7 @@ static void *main_task(void *arg)
         futures[i] = task_future(tasks[i]);
     }
     struct future *both = gather(futures, JOBS, GATHER_FAIL_FAST);
-    void **results;
-    int err = await_future(both, (void **)&results);
+    int err = await_future(both, NULL);
     if (err)
         say("gather failed: %s", future_error_message(both));
     p->failed += err != 0;

@@ -22,10 +22,11 @@
  *   by the tasks it creates afterwards.
  * - Outside a task the values are the calling thread's own; async_run's main task starts
  *   with a copy of the thread's.
- * - A copy costs one reference: a task and its creator share their values until one of them
- *   sets one (copy on write), so tasks that set nothing cost nothing.
  * - With context_var_show_in_say(var), say() adds "[name=value]" after the name on the lines
  *   of code where var has a value (a string, not NULL); other lines keep their format.
+ *
+ * The cost: a copy is one reference, since a task and its creator share their values until
+ * one of them sets one (copy on write); a program that sets none pays nothing per task.
  */
 #ifndef LAB_CONTEXT_VAR_H
 #define LAB_CONTEXT_VAR_H

@@ -216,6 +216,11 @@ void future_set_cancel_hook(struct future *f, future_cancel_hook *hook)
 
 int future_result(struct future *f, void **result)
 {
+    if (result && f->state != FUTURE_PENDING) {
+        if (f->taken)
+            return -EALREADY; /* handed out already: a result pointer has one owner */
+        f->taken = true;
+    }
     switch (f->state) {
     case FUTURE_PENDING:
         return -EAGAIN;
@@ -230,6 +235,11 @@ int future_result(struct future *f, void **result)
         break;
     }
     return -ECANCELED;
+}
+
+bool future_taken(const struct future *f)
+{
+    return f->taken;
 }
 
 int future_error(struct future *f)

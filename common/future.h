@@ -18,6 +18,13 @@
  *   Cancelling a failed future is refused, but counts as retrieving its error: it is not
  *   reported (asyncio's cancel() does the same).
  *
+ * One owner: an outcome is handed out once. The first read that asks for it (a result
+ *   pointer given to future_result, await_future or wait_for; any await_task; gather_result;
+ *   a shield passing it on) takes it, and every later read that asks gets -EALREADY, so a
+ *   result pointer (often memory to free) never has two owners. Reads that only look take
+ *   nothing: future_result or await_future with NULL, future_state, future_error,
+ *   future_error_message, gather_error.
+ *
  * Lifetimes, by reference counting:
  *   future_new() returns a future with one reference, owned by the caller.
  *   future_ref() adds one; future_unref() drops one; the last one frees the future.
@@ -66,6 +73,7 @@ struct future {
     unsigned refs;
     enum future_state state;
     bool error_retrieved;
+    bool taken; /* the outcome has been handed out (one owner) */
     void *result;
     int error_code;
     char *error_message;
@@ -120,9 +128,13 @@ void future_set_cancel_hook(struct future *f, future_cancel_hook *hook);
 /*
  * The outcome, as asyncio's result() (which raises the error): 0 and *result set for
  * a result; the error's code for an error (which counts as retrieved); -ECANCELED if
- * cancelled; -EAGAIN if still pending. `result` may be NULL.
+ * cancelled; -EAGAIN if still pending. With a `result` pointer it takes the outcome
+ * (one owner: a later read with one gets -EALREADY); with NULL it only looks.
  */
 int future_result(struct future *f, void **result);
+
+/* Whether a read has taken the outcome (future_result with a result pointer). */
+bool future_taken(const struct future *f);
 
 /* The error's code, 0 for a result, -ECANCELED, -EAGAIN (asyncio's exception()); an
  * error read this way counts as retrieved. */

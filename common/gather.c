@@ -13,14 +13,12 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
 
 struct gathering {
     struct future future; /* first: a gathering is a future (future_new_extended) */
     enum gather_mode mode;
     bool cancel_requested; /* the gather was cancelled: it ends cancelled */
     size_t n, finished;
-    void **results;
     struct future *children[]; /* one reference on each */
 };
 
@@ -29,7 +27,6 @@ static void destroy_gathering(struct future *f)
     struct gathering *g = (struct gathering *)f;
     for (size_t i = 0; i < g->n; i++)
         future_unref(g->children[i]);
-    free(g->results);
 }
 
 static struct gathering *as_gathering(struct future *f, const char *call)
@@ -67,7 +64,7 @@ static void end_with_failure_of(struct gathering *g, struct future *child)
     }
 }
 
-/* Every child is done: the results, in the children's order. */
+/* Every child is done. Their results stay in them, for gather_result to hand out. */
 static void end_with_results(struct gathering *g)
 {
     if (g->cancel_requested) {
@@ -75,9 +72,8 @@ static void end_with_results(struct gathering *g)
         return;
     }
     for (size_t i = 0; i < g->n; i++)
-        if (future_result(g->children[i], &g->results[i]) != 0)
-            g->results[i] = NULL; /* an error is retrieved by reading it: it is the caller's now */
-    future_set_result(&g->future, g->results);
+        future_error(g->children[i]); /* an error is retrieved: it is the caller's now */
+    future_set_result(&g->future, NULL);
 }
 
 /* A child is done. Each of these callbacks holds a reference on the gather. */
@@ -124,9 +120,8 @@ struct future *gather(struct future *const *children, size_t n, enum gather_mode
     future_set_name(&g->future, "gather");
     g->mode = mode;
     g->n = n;
-    g->results = xcalloc(n ? n : 1, sizeof *g->results);
     if (n == 0) {
-        future_set_result(&g->future, g->results);
+        future_set_result(&g->future, NULL);
         return &g->future;
     }
     future_set_cancel_hook(&g->future, cancel_children);
@@ -138,18 +133,25 @@ struct future *gather(struct future *const *children, size_t n, enum gather_mode
     return &g->future;
 }
 
-int gather_error(struct future *f, size_t i)
+static struct future *child(struct future *f, size_t i, const char *call)
 {
-    struct gathering *g = as_gathering(f, "gather_error");
+    struct gathering *g = as_gathering(f, call);
     if (i >= g->n)
-        die("gather_error: child %zu of a gather of %zu", i, g->n);
-    return future_error(g->children[i]);
+        die("%s: child %zu of a gather of %zu", call, i, g->n);
+    return g->children[i];
 }
 
-const char *gather_error_message(struct future *f, size_t i)
+int gather_result(struct future *g, size_t i, void **result)
 {
-    struct gathering *g = as_gathering(f, "gather_error_message");
-    if (i >= g->n)
-        die("gather_error_message: child %zu of a gather of %zu", i, g->n);
-    return future_error_message(g->children[i]);
+    return future_result(child(g, i, "gather_result"), result);
+}
+
+int gather_error(struct future *g, size_t i)
+{
+    return future_error(child(g, i, "gather_error"));
+}
+
+const char *gather_error_message(struct future *g, size_t i)
+{
+    return future_error_message(child(g, i, "gather_error_message"));
 }

@@ -34,6 +34,8 @@
 #ifndef LAB_LIST_H
 #define LAB_LIST_H
 
+#include "check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -50,30 +52,93 @@ struct list {
 #define list_entry(node_ptr, type, member) \
     ((type *)(void *)((char *)(node_ptr) - offsetof(type, member)))
 
+/*
+ * The operations, each a few lines: inline, since every queue of the runtime calls them
+ * on its fast path. Read them; they are the whole list.
+ */
+
 /* An empty list: its head points at itself both ways. */
-void list_init(struct list *l);
+static inline void list_init(struct list *l)
+{
+    l->head.prev = l->head.next = &l->head;
+    l->length = 0;
+}
 
 /* A node in no list (a zeroed node is one too). */
-void list_node_init(struct list_node *n);
+static inline void list_node_init(struct list_node *n)
+{
+    n->prev = n->next = NULL;
+}
 
-bool list_linked(const struct list_node *n);
-bool list_empty(const struct list *l);
-size_t list_length(const struct list *l);
+static inline bool list_linked(const struct list_node *n)
+{
+    return n->next != NULL;
+}
 
-void list_push_back(struct list *l, struct list_node *n);
-void list_push_front(struct list *l, struct list_node *n);
+static inline bool list_empty(const struct list *l)
+{
+    return l->head.next == &l->head;
+}
+
+static inline size_t list_length(const struct list *l)
+{
+    return l->length;
+}
+
+/* Put `n` between two neighbours: the only place links are made. */
+static inline void list_link_between(struct list *l, struct list_node *n,
+                                     struct list_node *prev, struct list_node *next)
+{
+    if (list_linked(n))
+        die("list: a node joined a list while still in one");
+    n->prev = prev;
+    n->next = next;
+    prev->next = n;
+    next->prev = n;
+    l->length++;
+}
+
+static inline void list_push_back(struct list *l, struct list_node *n)
+{
+    list_link_between(l, n, l->head.prev, &l->head);
+}
+
+static inline void list_push_front(struct list *l, struct list_node *n)
+{
+    list_link_between(l, n, &l->head, l->head.next);
+}
 
 /* Take `n` out of `l`, wherever it is; it is then in no list. */
-void list_remove(struct list *l, struct list_node *n);
+static inline void list_remove(struct list *l, struct list_node *n)
+{
+    if (!list_linked(n))
+        die("list: removing a node that is in no list");
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+    list_node_init(n);
+    l->length--;
+}
 
 /* The first element's node, or NULL if the list is empty. */
-struct list_node *list_first(const struct list *l);
+static inline struct list_node *list_first(const struct list *l)
+{
+    return list_empty(l) ? NULL : l->head.next;
+}
 
 /* The node after `n` in `l`, or NULL if `n` is the last. */
-struct list_node *list_next(const struct list *l, const struct list_node *n);
+static inline struct list_node *list_next(const struct list *l, const struct list_node *n)
+{
+    return n->next == &l->head ? NULL : n->next;
+}
 
 /* Remove and return the first element's node, or NULL if the list is empty. */
-struct list_node *list_pop_front(struct list *l);
+static inline struct list_node *list_pop_front(struct list *l)
+{
+    struct list_node *n = list_first(l);
+    if (n)
+        list_remove(l, n);
+    return n;
+}
 
 /*
  * Every node of `l`, first to last, in `node` (a struct list_node *). The body must not

@@ -97,6 +97,7 @@ int semaphore_release(struct semaphore *s)
     if (s->bound >= 0 && s->value >= s->bound)
         return -EINVAL; /* asyncio: ValueError('BoundedSemaphore released too many times') */
     s->value++;
-    wake_up_next(s);
+    if (!list_empty(&s->waiters))
+        wake_up_next(s);
     return 0;
 }

@@ -10,6 +10,8 @@
 
 #include "future.h"
 
+#include <string.h>
+
 
 struct shielded {
     struct future outer; /* first: the outer is a future (future_new_extended) */
@@ -39,9 +41,10 @@ static void inner_done(struct future *inner, void *arg)
         end_outer_cancelled(s);
     } else {
         void *result = NULL;
-        int code = future_result(inner, &result); /* the outer's outcome now */
-        if (code)
-            future_set_error(&s->outer, code, "%s", future_error_message(inner));
+        int code = future_result(inner, &result); /* taken: the outer's outcome now */
+        const char *message = future_error_message(inner);
+        if (code) /* the inner's error, or -EALREADY: another reader took its outcome first */
+            future_set_error(&s->outer, code, "%s", message ? message : strerror(-code));
         else
             future_set_result(&s->outer, result);
     }

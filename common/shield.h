@@ -13,8 +13,10 @@
  * Laws, each tested in tests/unit/shield.c:
  * - Cancelling the outer, or the task awaiting it, leaves the inner running; the awaiting
  *   task gets -ECANCELED at once, without waiting for the inner.
- * - The inner's outcome (result, or error code and message) is copied to the outer, unless
- *   the outer was cancelled first; an inner cancelled some other way cancels the outer.
+ * - The inner's outcome (result, or error code and message) passes to the outer, unless
+ *   the outer was cancelled first: the outer takes it (one owner, future.h), so after the
+ *   outer's reader has it, await_task on the inner gets -EALREADY. An inner cancelled some
+ *   other way cancels the outer.
  * - Once the outer is cancelled, the inner keeps no callback of it: shielding and cancelling
  *   again and again piles nothing up on the inner (asyncio's bpo-35125).
  * - shield() of a future already done returns that future itself, with a new reference.

@@ -237,16 +237,16 @@ int await_task(struct task *other, void **result)
         return -EPERM;
     if (other == t)
         return -EDEADLK;
-    if (other->outcome_taken)
+    if (future_taken(&other->future))
         return -EALREADY;
     note_wait(t, "await %s", other->name);
     int rc = suspend_until_done(t, &other->future);
     if (rc)
         return rc;
-    if (other->outcome_taken) /* another task awaited it too, and was woken first */
-        return -EALREADY;
-    other->outcome_taken = true;
-    return future_result(&other->future, result);
+    void *unwanted;
+    /* Taken even when the caller wants no result: a task's outcome goes to one await_task
+     * (a second, or another task woken after this one, gets -EALREADY). */
+    return future_result(&other->future, result ? result : &unwanted);
 }
 
 static void end_sleep(struct loop *loop, void *arg)
@@ -299,6 +299,11 @@ int task_cancel(struct task *t)
 unsigned task_cancelling(const struct task *t)
 {
     return t->cancel_requests;
+}
+
+bool task_cancel_pending(const struct task *t)
+{
+    return t->must_cancel;
 }
 
 unsigned task_uncancel(struct task *t)

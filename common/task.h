@@ -43,8 +43,10 @@
  * - Returning task_raise(-ECANCELED, ...) ends the task cancelled; task_raise with another
  *   code ends it with that error; returning anything else ends it with that result, even
  *   after a cancellation: a task that swallows -ECANCELED completes normally.
- * - A task's outcome goes to one await_task(): a second one returns -EALREADY, so a
- *   result pointer never has two owners.
+ * - A task's outcome goes to one reader (future.h's one-owner law): one await_task(), or
+ *   one read of task_future(t) that asks for the result (await_future, wait_for,
+ *   gather_result...); any later one of these gets -EALREADY, so a result pointer never
+ *   has two owners. await_future(task_future(t), NULL) only waits, and takes nothing.
  * - A task lives until it has finished and its creator has released it (task_release).
  * - create_task() outside a running loop returns NULL with errno ESRCH; a suspension
  *   outside a task returns -EPERM; a task awaiting itself gets -EDEADLK; awaiting a
@@ -90,13 +92,16 @@ void task_release(struct task *t);
 /*
  * Wait for the task to end (`await task`): 0 with its result in *result (may be NULL),
  * its error's code, or -ECANCELED if it was cancelled, or if this task was.
- * -EALREADY: its outcome went to an earlier await_task.
+ * -EALREADY: its outcome went to an earlier reader. It takes the outcome even when
+ * `result` is NULL.
  */
 int await_task(struct task *t, void **result);
 
 /*
  * Wait for any future (`await fut`): 0 with its result, its error's code, or
  * -ECANCELED if it was cancelled or this task was. Everything else is built on this.
+ * With a `result` pointer it takes the outcome (-EALREADY if taken before: future.h);
+ * with NULL it only waits and looks.
  */
 int await_future(struct future *f, void **result);
 
@@ -115,6 +120,13 @@ int task_cancel(struct task *t);
  * read it to tell their own cancel from one that came from outside.
  */
 unsigned task_cancelling(const struct task *t);
+
+/*
+ * Whether a cancel was asked for but not delivered yet: the task's next wait will be
+ * cancelled (asyncio keeps this private, as _must_cancel). A timeout scope entered now
+ * counts that cancel as one from outside.
+ */
+bool task_cancel_pending(const struct task *t);
 
 /*
  * Take back one cancel request (Task.uncancel), never below 0; returns the new count.

@@ -25,7 +25,6 @@ struct task {
     struct future *waiting_on; /* the future its current suspension waits for */
     bool must_cancel;          /* a cancel for its next suspension to deliver */
     unsigned cancel_requests;  /* task_cancelling(): cancels asked for, less uncancels */
-    bool outcome_taken;        /* an await_task has had the outcome */
     bool released;             /* its creator has let go */
     int raised;                /* task_raise's code */
     char *raised_message;

@@ -97,7 +97,6 @@ int async_run_on(struct loop *loop, task_fn *main, void *arg, void **result)
     do
         cancel_leftovers(loop);
     while (loop_run_until_external_done(loop) != 0 || all_tasks(NULL, 0) > 0);
-    t->outcome_taken = true;
     int rc = future_result(&t->future, result);
     if (rc < 0 && rc != -ECANCELED)
         report("main ended with an error: %s (%s)", task_error_message(t), strerror(-rc));

@@ -9,6 +9,7 @@
 #include "timeout.h"
 
 #include "check.h"
+#include "future.h"
 #include "loop.h"
 #include "task.h"
 
@@ -24,7 +25,7 @@ struct timeout {
     enum timeout_state state;
     double when;           /* on the loop's clock; INFINITY: never */
     struct task *task;     /* the task that entered the scope */
-    unsigned cancelling;   /* its cancel count at entry */
+    unsigned cancelling;   /* its cancel count at entry, less a cancel not yet delivered */
     struct loop *loop;     /* the task's loop, once entered */
     struct loop_handle timer;
 };
@@ -89,9 +90,14 @@ int timeout_enter(struct timeout *to)
     if (!t)
         return -EPERM; /* asyncio: "Timeout should be used inside a task" */
     to->state = ENTERED;
+    /* Held until exit: a scope never exited then keeps its task from being freed under its
+     * timer, and loop_close names the leak, instead of the timer touching freed memory. */
+    future_ref(task_future(t));
     to->task = t;
     to->loop = loop_get_running();
-    to->cancelling = task_cancelling(t);
+    /* A cancel asked for but not delivered yet will be delivered inside the scope: it
+     * comes from outside, so the count at entry leaves it out (asyncio's gh-134471). */
+    to->cancelling = task_cancelling(t) - task_cancel_pending(t);
     start_timer(to);
     return 0;
 }
@@ -103,14 +109,16 @@ int timeout_exit(struct timeout *to, int rc)
     if (to->state != CREATED && current_task() != to->task)
         die("timeout_exit: the scope was entered by task '%s', not by this one",
             task_name(to->task));
-    if (to->state != CREATED)
-        loop_cancel(to->loop, to->timer);
     if (to->state == EXPIRING) {
         /* Our cancel is taken back; if the count is then no higher than at entry, nobody
          * else cancelled the task meanwhile, so the -ECANCELED unwinding is ours. */
         unsigned count = task_uncancel(to->task);
         if (count <= to->cancelling && rc == -ECANCELED)
             rc = -ETIMEDOUT;
+    }
+    if (to->state != CREATED) {
+        loop_cancel(to->loop, to->timer);
+        future_unref(task_future(to->task));
     }
     free(to);
     return rc;

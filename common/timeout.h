@@ -21,8 +21,8 @@
  *   is entered; INFINITY means never.
  * - A scope is entered once, inside a task: entering it twice is -EALREADY, outside a task
  *   -EPERM.
- * - Entering records the task's cancel count; at the deadline the scope cancels the task
- *   once and is EXPIRING.
+ * - Entering records the task's cancel count (less a cancel not delivered yet, below); at
+ *   the deadline the scope cancels the task once and is EXPIRING.
  * - timeout_exit takes back the scope's own cancel (task_uncancel) whenever the scope expired,
  *   so task_cancelling() is what it was at entry on every way out that brought no new cancel.
  * - It converts -ECANCELED to -ETIMEDOUT only if the scope expired and the count, after its
@@ -34,6 +34,10 @@
  *   outermost of them does, and the inner ones pass -ECANCELED on to it.
  * - A cancel the task had before it entered (a cleanup after a swallowed cancel) does not
  *   stop the scope from timing out: the count at entry already includes it.
+ * - A cancel asked for before entry but not delivered yet (task_cancel_pending) is delivered
+ *   inside the scope and is a cancel from outside: it stays -ECANCELED even if the deadline
+ *   fired too. Here the lab differs from asyncio, whose open gh-134471 turns it into a
+ *   TimeoutError and the cancel is lost.
  * - A deadline already past fires at the loop's next turn, not at once: a body that never
  *   suspends finishes normally (not expired); one async_sleep(0) is enough to time out.
  * - Any other outcome passes through unchanged: 0 (the body swallowed the cancel) and errors
@@ -44,7 +48,9 @@
  *
  * Lifetime: timeout() and timeout_at() return a scope owned by the caller; timeout_exit
  * frees it in any state (so the pattern above needs no other cleanup, even when entering
- * failed). Read timeout_expired() before exiting if you need it afterwards.
+ * failed). Read timeout_expired() before exiting if you need it afterwards. An entered
+ * scope holds a reference on its task until it is exited: a task that returns without
+ * exiting one leaks it, and loop_close says a future is still referenced.
  */
 #ifndef LAB_TIMEOUT_H
 #define LAB_TIMEOUT_H

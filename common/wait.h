@@ -1,19 +1,21 @@
 /*
  * wait.h — asyncio.wait and asyncio.as_completed: wait for some of a set of futures.
  *
- *     struct future *fs[2] = {task_future(a), task_future(b)};
+ *     struct task *t[2] = {create_task("a", fetch, "/a"), create_task("b", fetch, "/b")};
+ *     struct future *fs[2] = {task_future(t[0]), task_future(t[1])};
  *     bool done[2];
  *     int err = async_wait(fs, 2, WAIT_FIRST_COMPLETED, 5.0, done);  // done, pending =
  *     if (err)                                                       //   await wait(...)
  *         return task_raise(err, "waiting");                          // -ECANCELED only
  *     for (size_t i = 0; i < 2; i++)
  *         if (!done[i])
- *             task_cancel(...);            // what is still pending is yours to cancel
+ *             task_cancel(t[i]);           // what is still pending is yours to cancel
  *
- *     struct as_completed *it = as_completed(fs, 2, INFINITY);
+ *     struct as_completed *it = as_completed(fs, 2, 10.0);
  *     struct future *f;
- *     while ((err = as_completed_next(it, &f, NULL)) == 0)
- *         ...                              // f is done: read it with future_result()
+ *     size_t i;
+ *     while ((err = as_completed_next(it, &f, &i)) == 0)
+ *         say("%s is done", task_name(t[i]));   // f is fs[i]: read it with future_result()
  *     as_completed_free(it);               // err is -ENODATA (all handed out),
  *                                          // -ETIMEDOUT or -ECANCELED
  *
@@ -37,8 +39,9 @@
  *   retrieve (asyncio's FIRST_EXCEPTION reads the error that ends the wait; here the
  *   caller does, or the loop reports it as never retrieved).
  * - as_completed hands out the futures themselves, each once, in the order they finished;
- *   its timeout, fixed when it is made, ends the iteration with -ETIMEDOUT (the futures
- *   finished before it still come first) and cancels nothing.
+ *   its timeout, fixed when it is made (as in Python 3.13; 3.11 and 3.12 start it at the
+ *   first iteration), ends the iteration with -ETIMEDOUT (the futures finished before it
+ *   still come first) and cancels nothing.
  */
 #ifndef LAB_WAIT_H
 #define LAB_WAIT_H

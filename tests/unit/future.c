@@ -86,6 +86,11 @@ int main(void)
     run_a_while(loop);
     is_str(trace, "13", "they run in the loop, in the order added");
     ok(future_result(f, &value) == 0 && strcmp(value, "forty-two") == 0, "the result is read back");
+    value = NULL;
+    is_long(future_result(f, &value), -EALREADY,
+            "one owner: a second read that asks for the result gets -EALREADY");
+    ok(value == NULL && future_result(f, NULL) == 0 && future_error(f) == 0,
+       "and no pointer; a read without a place for the result only looks");
     is_long(future_set_result(f, "again"), -EINVAL, "a future ends once: set_result again fails");
     ok(!future_cancel(f) && future_state(f) == FUTURE_RESULT, "and cancel changes nothing");
     trace[0] = 0;

@@ -91,11 +91,13 @@ static void *results_in_order(void *arg)
     struct family f;
     start(&f, c, 3);
     struct future *g = gather(f.futures, 3, GATHER_FAIL_FAST);
-    void **r;
-    int rc = await_future(g, (void **)&r);
+    int rc = await_future(g, NULL);
     note("rc=%d at %.3f:", rc, now());
-    for (int i = 0; rc == 0 && i < 3; i++)
-        note(" %s", (char *)r[i]);
+    for (size_t i = 0; rc == 0 && i < 3; i++) {
+        void *r = NULL;
+        gather_result(g, i, &r);
+        note(" %s", (char *)r);
+    }
     future_unref(g);
     release(&f);
     return NULL;
@@ -118,8 +120,10 @@ static void *plain_futures(void *arg)
         loop_call_later(loop, 0.3 - 0.1 * i, set_result, fs[i]);
     }
     struct future *g = gather(fs, 3, GATHER_FAIL_FAST);
-    void **r;
-    int rc = await_future(g, (void **)&r);
+    int rc = await_future(g, NULL);
+    void *r[3] = {0};
+    for (size_t i = 0; i < 3; i++)
+        gather_result(g, i, &r[i]);
     note("rc=%d order=%d%d%d at %.3f", rc, r[0] == fs[0], r[1] == fs[1], r[2] == fs[2], now());
     for (int i = 0; i < 3; i++)
         future_unref(fs[i]);
@@ -133,10 +137,9 @@ static void *gather_nothing(void *arg)
 {
     (void)arg;
     struct future *g = gather(NULL, 0, GATHER_FAIL_FAST);
-    void **r = NULL;
     bool done = future_done(g);
-    int rc = await_future(g, (void **)&r);
-    note("done=%d rc=%d result=%d", done, rc, r != NULL);
+    int rc = await_future(g, NULL);
+    note("done=%d rc=%d", done, rc);
     future_unref(g);
     return NULL;
 }
@@ -176,12 +179,14 @@ static void *return_exceptions(void *arg)
     struct family f;
     start(&f, failing, 3);
     struct future *g = gather(f.futures, 3, GATHER_RETURN_EXCEPTIONS);
-    void **r;
-    int rc = await_future(g, (void **)&r);
+    int rc = await_future(g, NULL);
     note("rc=%d at %.3f:", rc, now());
-    for (size_t i = 0; rc == 0 && i < 3; i++)
-        note(" [%s %d %s]", r[i] ? (char *)r[i] : "NULL", gather_error(g, i),
-             gather_error_message(g, i) ? gather_error_message(g, i) : "-");
+    for (size_t i = 0; rc == 0 && i < 3; i++) {
+        void *r = NULL;
+        int code = gather_result(g, i, &r);
+        const char *msg = gather_error_message(g, i);
+        note(" [%s %d %s]", r ? (char *)r : "NULL", code, msg ? msg : "-");
+    }
     future_unref(g);
     release(&f);
     return NULL;
@@ -285,12 +290,36 @@ static void *cancel_refused(void *arg)
     future_set_result(fs[1], "y");
     /* Both children are done, but the gather has not yet heard it (callbacks pending). */
     note("cancel=%d ", future_cancel(g));
-    void **r;
-    int rc = await_future(g, (void **)&r);
-    note("rc=%d %s%s", rc, (char *)r[0], (char *)r[1]);
+    int rc = await_future(g, NULL);
+    void *x = NULL, *y = NULL;
+    gather_result(g, 0, &x);
+    gather_result(g, 1, &y);
+    note("rc=%d %s%s", rc, (char *)x, (char *)y);
     future_unref(g);
     future_unref(fs[0]);
     future_unref(fs[1]);
+    return NULL;
+}
+
+/* One owner: gather_result takes a child's result; after it, no other read gets it. */
+static void *one_owner(void *arg)
+{
+    (void)arg;
+    struct child c[2] = {{"a", 0.1, 0, 0}, {"b", 0.2, 0, 0}};
+    struct family f;
+    start(&f, c, 2);
+    struct future *g = gather(f.futures, 2, GATHER_FAIL_FAST);
+    int rc = await_future(g, NULL);
+    void *r = NULL, *again = NULL;
+    int first = gather_result(g, 0, &r);
+    int second = gather_result(g, 0, &again);
+    int direct = await_task(f.tasks[0], &again);
+    int other = await_task(f.tasks[1], NULL); /* b's outcome goes to await_task instead */
+    int late = gather_result(g, 1, &again);
+    note("rc=%d first=%d:%s second=%d direct=%d other=%d late=%d %s", rc, first, (char *)r,
+         second, direct, other, late, again ? "two owners" : "one owner");
+    future_unref(g);
+    release(&f);
     return NULL;
 }
 
@@ -307,6 +336,7 @@ static void *different_loops(void *arg)
 
 int main(void)
 {
+    char want[200];
     run_virtual(results_in_order, NULL);
     is_str(trace, "rc=0 at 0.300: slow fast middle",
            "results come in the children's order, not the order they finished (at 0.3 s)");
@@ -314,7 +344,7 @@ int main(void)
     is_str(trace, "rc=0 order=111 at 0.300 alive=111",
            "plain futures ended by timers gather the same way, and live as long as the gather");
     run_virtual(gather_nothing, NULL);
-    is_str(trace, "done=1 rc=0 result=1", "gathering nothing is done at once, with a result");
+    is_str(trace, "done=1 rc=0", "gathering nothing is done at once, with a result");
 
     run_virtual(first_error, NULL);
     is_str(trace, "rc=-5 (disk failed) at 0.100; later: slow done, lookup done",
@@ -356,6 +386,14 @@ int main(void)
 
     run_virtual(cancel_refused, NULL);
     is_str(trace, "cancel=0 rc=0 xy", "a gather whose children are all done refuses the cancel");
+
+    run_virtual(one_owner, NULL);
+    snprintf(want, sizeof want,
+             "rc=0 first=0:a second=%d direct=%d other=0 late=%d one owner", -EALREADY,
+             -EALREADY, -EALREADY);
+    is_str(trace, want,
+           "one owner: gather_result takes a child's result; a second read, through the gather "
+           "or the task, gets -EALREADY");
 
     struct loop *other = loop_new();
     struct future *elsewhere = future_new(other);

@@ -99,7 +99,8 @@ static void *outcome_through(void *arg)
     void *r = NULL;
     int rc = await_future(guard, &r);
     const char *msg = future_error_message(guard);
-    note("rc=%d:%s:%s", rc, r ? (char *)r : "-", msg ? msg : "-");
+    note("rc=%d:%s:%s inner-again=%d", rc, r ? (char *)r : "-", msg ? msg : "-",
+         await_task(inner, NULL));
     future_unref(guard);
     task_release(inner);
     return NULL;
@@ -217,10 +218,12 @@ static void run_laws(const char *name)
 
     w = (struct work){0};
     run_virtual(outcome_through, &w);
-    is_str(trace, "rc=0:7:-", "%s: the result comes through (test_shield_result)", backend);
+    snprintf(want, sizeof want, "rc=0:7:- inner-again=%d", -EALREADY);
+    is_str(trace, want,
+           "%s: the result comes through (test_shield_result), taken: one owner", backend);
     w = (struct work){.fails = true};
     run_virtual(outcome_through, &w);
-    snprintf(want, sizeof want, "rc=%d:-:work failed", -EIO);
+    snprintf(want, sizeof want, "rc=%d:-:work failed inner-again=%d", -EIO, -EALREADY);
     ok(strcmp(trace, want) == 0 && never_retrieved == 0,
        "%s: an error comes through, code and message, retrieved once read "
        "(test_shield_exception)",

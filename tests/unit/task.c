@@ -90,6 +90,27 @@ static void *awaits_failure(void *arg)
     return NULL;
 }
 
+/* One owner, whichever way the outcome is read. */
+static void *returns_arg(void *arg)
+{
+    return arg;
+}
+
+static void *one_owner(void *arg)
+{
+    (void)arg;
+    struct task *t = create_task("t", returns_arg, "page");
+    void *r = NULL, *again = NULL;
+    note("look=%d ", await_future(task_future(t), NULL)); /* takes nothing */
+    int rc = await_future(task_future(t), &r);
+    note("take=%d:%s ", rc, (char *)r);
+    rc = await_future(task_future(t), &again);
+    int rc2 = await_task(t, &again);
+    note("future-again=%d task-again=%d %s", rc, rc2, again ? "leak" : "-");
+    task_release(t);
+    return NULL;
+}
+
 /* ---- cancellation ---- */
 
 struct victim {
@@ -155,8 +176,9 @@ static void *self_uncancel(void *arg)
     struct task *me = current_task();
     for (unsigned i = 0; i < times; i++)
         task_cancel(me);
-    note("count=%u ", task_cancelling(me));
+    note("count=%u pending=%d ", task_cancelling(me), task_cancel_pending(me));
     note("uncancel=%u ", task_uncancel(me));
+    note("pending=%d ", task_cancel_pending(me));
     note("sleep=%d ", async_sleep(0.1)); /* -ECANCELED unless the count went back to 0 */
     unsigned a = task_uncancel(me), b = task_uncancel(me);
     note("uncancel=%u,%u", a, b);
@@ -470,6 +492,13 @@ int main(void)
     is_str(trace, want,
            "an error arrives as code + message; a second await is -EALREADY; self is -EDEADLK");
 
+    run_virtual(one_owner, NULL, NULL);
+    snprintf(want, sizeof want, "look=0 take=0:page future-again=%d task-again=%d -", -EALREADY,
+             -EALREADY);
+    is_str(trace, want,
+           "one owner: await_future(task_future(t)) takes the result as await_task does; "
+           "after it, either read gets -EALREADY; a read with NULL only looks");
+
     struct victim v[3] = {{"propagates", false, 0.25, false, 0, 0},
                           {"swallows", true, 0, false, 0, 0},
                           {"third", false, 0, false, 0, 0}};
@@ -494,10 +523,11 @@ int main(void)
 
     unsigned once = 1, twice = 2;
     run_virtual(self_uncancel, &once, NULL);
-    is_str(trace, "count=1 uncancel=0 sleep=0 uncancel=0,0",
+    is_str(trace, "count=1 pending=1 uncancel=0 pending=0 sleep=0 uncancel=0,0",
            "uncancel to 0 withdraws the cancel not yet delivered (3.13), and stops at 0");
     run_virtual(self_uncancel, &twice, NULL);
-    snprintf(want, sizeof want, "count=2 uncancel=1 sleep=%d uncancel=0,0", -ECANCELED);
+    snprintf(want, sizeof want, "count=2 pending=1 uncancel=1 pending=1 sleep=%d uncancel=0,0",
+             -ECANCELED);
     is_str(trace, want, "uncancel above 0 leaves the cancel to be delivered");
 
     struct victim early = {"early", false, 0, false, 0, 0};

@@ -6,6 +6,7 @@
  * test_error_and_cancel, test_nested_groups_both_cancelled, test_taskgroup_finished,
  * test_taskgroup_no_create_task_after_failure, test_taskgroup_without_parent_task.
  */
+#include "event.h"
 #include "future.h"
 #include "loop.h"
 #include "tap.h"
@@ -200,15 +201,32 @@ static void *level_preserved(void *arg)
     return NULL;
 }
 
-/* ---- errors and a cancel from outside: both reported (test_error_and_cancel) ---- */
+/*
+ * ---- errors and a cancel from outside: both reported (test_error_and_cancel) ----
+ * Two orders. CPython's test: the child sets an event, takes a turn, fails; the outer
+ * task, woken by the event, cancels the parent first, so the body sees one cancel and
+ * the exit aborts the group. The other: the child fails first, the group cancels the
+ * parent, then the outer task's cancel comes: the body sees two.
+ */
+static struct event *child_started; /* NULL: the child fails at 0.1 instead */
+
+static void *raise_error(void *arg)
+{
+    (void)arg;
+    if (child_started) {
+        event_set(child_started);
+        async_sleep(0);
+    } else {
+        async_sleep(0.1);
+    }
+    return task_raise(-EIO, "raise_error failed");
+}
 
 static void *error_and_cancel_inner(void *arg)
 {
     (void)arg;
-    struct child c = {"raise_error", 0.1, -EIO, 0, 0, 0};
-    struct task *t;
     struct task_group *g = task_group();
-    start(g, &c, 1, &t);
+    task_group_create_task(g, "raise_error", raise_error, NULL);
     int body = async_sleep(1);
     note(" body=%d cancelling=%u;", body, cancelling());
     int rc = task_group_exit(g, body);
@@ -217,22 +235,28 @@ static void *error_and_cancel_inner(void *arg)
     note(" cancelling=%u;", cancelling());
     task_group_free(g);
     int after = async_sleep(1);
-    note(" sleep-after=%d at %.3f;", after, now());
+    note(" sleep-after=%d;", after);
     return after ? task_raise(after, "the sleep after the group") : NULL;
 }
 
 static void *error_and_cancel(void *arg)
 {
-    (void)arg;
+    bool cpython_order = *(bool *)arg;
+    child_started = cpython_order ? event_new() : NULL;
     struct task *inner = create_task("inner", error_and_cancel_inner, NULL);
-    async_sleep(0); /* inner starts its group and its child... */
-    async_sleep(0); /* ...and the child sets its timer before this task sets its own, */
-    async_sleep(0.1); /* so at 0.1 the child fails first, then this cancel arrives */
+    if (cpython_order) {
+        event_wait(child_started);
+    } else {
+        async_sleep(0);   /* inner starts its group and its child... */
+        async_sleep(0);   /* ...and the child sets its timer before this task sets its own, */
+        async_sleep(0.1); /* so at 0.1 the child fails first, then this cancel arrives */
+    }
     note("cancel=%d", task_cancel(inner));
     note(" count=%u;", task_cancelling(inner));
     int rc = await_task(inner, NULL);
     note(" awaited=%d inner-cancelled=%d", rc, task_cancelled(inner));
     task_release(inner);
+    event_free(child_started);
     return NULL;
 }
 
@@ -444,16 +468,21 @@ static void run_laws(const char *name)
                         "(test_cancelling_level_preserved)",
            backend);
 
-    run_virtual(error_and_cancel, NULL);
-    snprintf(want, sizeof want,
-             "cancel=0 count=1; body=%d cancelling=2; exit=%d errors=[raise_error %d "
-             "raise_error failed] cancelling=1; sleep-after=%d at 0.100; awaited=%d "
-             "inner-cancelled=1",
-             -ECANCELED, TASK_GROUP_FAILED, -EIO, -ECANCELED, -ECANCELED);
-    is_str(trace, want,
-           "%s: errors and a cancel from outside: the errors are reported, and the parent's "
-           "next suspension gets the cancel (test_error_and_cancel, gh-116720)",
-           backend);
+    for (int order = 0; order < 2; order++) {
+        bool cpython_order = order == 0;
+        run_virtual(error_and_cancel, &cpython_order);
+        snprintf(want, sizeof want,
+                 "cancel=0 count=1; body=%d cancelling=%d; exit=%d errors=[raise_error %d "
+                 "raise_error failed] cancelling=1; sleep-after=%d; awaited=%d "
+                 "inner-cancelled=1",
+                 -ECANCELED, cpython_order ? 1 : 2, TASK_GROUP_FAILED, -EIO, -ECANCELED,
+                 -ECANCELED);
+        is_str(trace, want,
+               "%s: errors and a cancel from outside (%s): the errors are reported, and the "
+               "parent's next suspension gets the cancel (test_error_and_cancel, gh-116720)",
+               backend,
+               cpython_order ? "cancel first, as CPython's test" : "child error first");
+    }
 
     run_virtual(nested_both_cancelled, NULL);
     snprintf(want, sizeof want,

@@ -182,6 +182,16 @@ static void *after_cancellation(void *arg)
     return NULL;
 }
 
+/* gh-134471 (open in asyncio): a cancel pending at entry, then a deadline already past */
+static void *cancel_before_entry(void *arg)
+{
+    (void)arg;
+    task_cancel(current_task());
+    int rc = sleep_in_scope(timeout(0), 1);
+    note("rc=%d count=%u", rc, my_count());
+    return NULL;
+}
+
 /* test_timeout_zero, test_timeout_zero_sleep_zero, test_timeout_in_the_past_sleep_zero */
 static void *past_deadline(void *arg)
 {
@@ -309,6 +319,13 @@ static void run_laws(const char *name)
     run_virtual(after_cancellation, NULL);
     snprintf(want, sizeof want, "work=%d cleanup=%d count=1", -ECANCELED, -ETIMEDOUT);
     is_str(trace, want, "%s: a scope in the cleanup after a swallowed cancel still times out",
+           backend);
+
+    run_virtual(cancel_before_entry, NULL);
+    snprintf(want, sizeof want, "rc=%d count=1", -ECANCELED);
+    is_str(trace, want,
+           "%s: a cancel still pending at entry is a cancel from outside: it stays -ECANCELED "
+           "even when the deadline fires too (asyncio's open gh-134471 makes it a timeout)",
            backend);
 
     run_virtual(past_deadline, NULL);
