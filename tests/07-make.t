@@ -23,4 +23,10 @@ like "$skipped" '^1\.\.0 # SKIP 07-crawler.s libraries .*libcurl4-openssl-dev li
 required=$(PATH="$tap_tmp/bin:$PATH" LAB_REQUIRE_ALL=1 sh -c '. tests/lib.sh; require_libs 07-crawler; echo ran')
 like "$required" '^Bail out!' "and fails under LAB_REQUIRE_ALL=1"
 
+if pkg-config --exists libcurl libxml-2.0 2>/dev/null; then
+    with=$(plan all)
+    like "$with" "-o $tap_tmp/plan/07-crawler/crawl .*-lcurl" "with them, chapter 07 links libcurl"
+    like "$with" "-o $tap_tmp/plan/bench/07-curl_multi .*-lcurl" "and so does its bench program"
+    unlike "$with" "-o $tap_tmp/plan/02-event-loop/server .*-lcurl" "and no other chapter does"
+fi
 done_testing
