@@ -14,6 +14,7 @@
  * every transfer removed, the report kept, exit 130.
  */
 #include "crawler.h"
+#include "curl_loop.h"
 #include "session.h"
 #include "site_counts.h"
 
@@ -27,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 struct job {
     char **urls;
@@ -93,7 +96,9 @@ static int body(struct session *s, void *arg)
     if (report)
         fclose(report); /* what finished is in it, even after a Ctrl-C */
     if (rc == -ECANCELED)
-        say("interrupted: every transfer removed, %ld URLs done", st.requested);
+        say("interrupted: %ld transfers left in the multi handle (%s), %ld URLs done",
+            curl_loop_running(s->cl),
+            curl_loop_running(s->cl) == 0 ? "every transfer removed" : "NOT all removed", st.requested);
     print_summary(&st);
     if (s->port && rc == 0) {
         struct site_counts c;
@@ -154,7 +159,7 @@ int main(int argc, char **argv)
     struct site_options so = SITE_DEFAULTS;
     long max_body = (long)o->fetch.max_body;
     bool quick = false;
-    const char *url_file = NULL;
+    const char *url_file = NULL, *save_dir = NULL;
     o->per_host = 10;
     job.n = take_urls(&argc, argv, job.urls);
     const struct opt opts[] = {
@@ -170,6 +175,7 @@ int main(int argc, char **argv)
         OPT_STRING("report", "FILE", &job.report_path, "a tab-separated line per URL requested"),
         OPT_STRING("url-file", "FILE", &url_file, "start URLs, one a line (besides the arguments)"),
         OPT_FLAG("quiet", &o->quiet, "no line per page"),
+        OPT_STRING("save", "DIR", &save_dir, "save each page in DIR (an existing directory)"),
         OPT_INT("pages", "N", &so.pages, 1, 1000000, "without URLs: pages of the local site"),
         OPT_DOUBLE("delay", "S", &so.delay, 0, 60, "without URLs: the site's delay per page"),
         OPT_QUICK(&quick),
@@ -185,10 +191,14 @@ int main(int argc, char **argv)
         o->depth = 100; /* the local site: as deep as it goes */
     if (url_file)
         read_urls(url_file, &job);
+    if (save_dir && (o->save_dir = open(save_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        args_error("--save %s: %s", save_dir, strerror(errno));
     o->fetch.max_body = (size_t)max_body;
     int leaked;
     int rc = session_run(job.n ? NULL : &so, body, &job, &leaked);
     say("fds left open: %d", leaked);
+    if (save_dir)
+        close(o->save_dir);
     for (size_t i = job.n - job.owned; i < job.n; i++)
         free(job.urls[i]);
     free(job.urls);

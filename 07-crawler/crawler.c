@@ -5,6 +5,7 @@
 #include "tally.h"
 
 #include "check.h"
+#include "full_io.h"
 #include "loop.h"
 #include "queue.h"
 #include "rng.h"
@@ -14,10 +15,12 @@
 #include "timeout.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct job {
     char *url;
@@ -120,6 +123,25 @@ static int attempt(struct crawler *c, const char *url, struct fetch_result *r)
     return err;
 }
 
+/* The body in save_dir/NNNNNN.body, and a line in save_dir/index.tsv: names never come
+ * from the URL, and openat with O_NOFOLLOW never follows a link planted in the directory. */
+static void save(struct crawler *c, const struct fetch_result *r, const char *url)
+{
+    char name[32];
+    snprintf(name, sizeof name, "%06ld.body", c->st->requested);
+    int fd = openat(c->o->save_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 || (r->body_len && !write_all(fd, r->body, r->body_len)))
+        say("cannot save %s in the directory: %s", name, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    int index = openat(c->o->save_dir, "index.tsv",
+                       O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (index >= 0) {
+        dprintf(index, "%s\t%s\n", name, url);
+        close(index);
+    }
+}
+
 static void record(struct crawler *c, const struct job *j, const struct fetch_result *r, int rc,
                    int attempts, double seconds)
 {
@@ -134,6 +156,8 @@ static void record(struct crawler *c, const struct job *j, const struct fetch_re
     if (!c->o->quiet)
         say("%3ld %8zu B  %d attempt%s %6.0f ms  %s%s%s", r->status, r->body_len, attempts,
             attempts == 1 ? " " : "s", seconds * 1000, j->url, rc ? "  " : "", error);
+    if (c->o->save_dir >= 0 && rc == 0)
+        save(c, r, j->url);
     if (c->o->report)
         fprintf(c->o->report, "%s\t%ld\t%zu\t%d\t%.0f\t%s\n", j->url, r->status, r->body_len,
                 attempts, seconds * 1000, error);

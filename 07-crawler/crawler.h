@@ -14,6 +14,9 @@
  * Every page requested gets a line (unless quiet) and a report row; links are followed
  * from HTML pages only, never from other hosts unless any_host, to `depth` levels, and
  * never beyond max_pages URLs in all.
+ * Pages saved (save_dir) go into that directory only, whatever their URL says: each
+ * body in a file named by its number (000001.body...), and index.tsv maps number to URL;
+ * no name comes from a URL, so "../" in a path cannot write outside the directory.
  */
 #ifndef CRAWLER_H
 #define CRAWLER_H
@@ -42,12 +45,13 @@ struct crawl_options {
     uint64_t seed;       /* the back-off's jitter */
     bool quiet;          /* no line per page */
     FILE *report;        /* a tab-separated row per URL requested, or NULL */
+    int save_dir;        /* a directory fd to save pages in (see crawl_save), or -1 */
 };
 
 #define CRAWL_DEFAULTS                                                                             \
     {                                                                                              \
         .concurrency = 10, .per_host = 0, .depth = 3, .max_pages = 1000, .timeout = 10,           \
-        .retry = RETRY_DEFAULTS, .fetch = FETCH_DEFAULTS, .seed = 1                               \
+        .retry = RETRY_DEFAULTS, .fetch = FETCH_DEFAULTS, .seed = 1, .save_dir = -1             \
     }
 
 struct crawl_stats {

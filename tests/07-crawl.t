@@ -22,6 +22,16 @@ is "$(site_hits_matching '^/trap/')" 0 "no trap: links in comments, scripts, tex
 is "$(head -1 "$tap_tmp/r.tsv")" "$(printf 'url\tstatus\tbytes\tattempts\tms\terror')" "the report names its columns"
 is "$(($(wc -l <"$tap_tmp/r.tsv") - 1))" "$(site_stat reachable)" "and has a row per URL requested"
 
+# Pages saved: in the directory given and nowhere else, under names no URL chose.
+mkdir -p "$tap_tmp/saved"
+run $dir/crawl --quiet --save "$tap_tmp/saved" "$site/" "$site/page/..%2F..%2F..%2Fescape" "$site/a/../../../../escape"
+is "$(ls "$tap_tmp/saved" | grep -cvE '^([0-9]{6}\.body|index\.tsv)$')" 0 \
+    "--save: only NNNNNN.body files and index.tsv in the directory"
+is "$(ls "$tap_tmp/saved" | grep -c '\.body$')" "$(grep -c . "$tap_tmp/saved/index.tsv")" "index.tsv names each of them"
+is "$(ls "$tap_tmp" | grep -c escape)" 0 "and nothing was written beside it, whatever the URLs said"
+run $dir/crawl --save "$tap_tmp/no-such-dir" "$site/"
+is "$rc" 2 "--save to a directory that does not exist: exit 2"
+
 # Limits, counted by the server: pages answered after 50 ms, 20 workers, 3 per host.
 site_start --pages 60 --delay 0.05
 run $dir/crawl --quiet --concurrency 20 --per-host 3 "$site/"
@@ -72,7 +82,8 @@ sleep 1.5
 kill -INT $pid
 wait $pid
 is "$?" 130 "Ctrl-C: exit 130"
-like "$(cat "$tap_tmp/c.out")" 'interrupted: every transfer removed' "it says so"
+like "$(cat "$tap_tmp/c.out")" 'interrupted: 0 transfers left in the multi handle \(every transfer removed\)' \
+    "every transfer removed from the multi handle, as it counts"
 like "$(cat "$tap_tmp/c.out")" 'fds left open: 0$' "no fd left open"
 rows=$(($(wc -l <"$tap_tmp/c.tsv") - 1))
 check "the report holds the $rows URLs that finished" [ "$rows" -ge 1 ] && [ "$rows" -lt 200 ]
