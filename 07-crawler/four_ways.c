@@ -67,8 +67,9 @@ static int run_way(way_fn *way, const char *start, long pages, long concurrency,
         out.wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         out.cpu = seconds(ru.ru_utime) + seconds(ru.ru_stime);
         out.rss_kib = ru.ru_maxrss;
-        write_all(fds[1], &out, sizeof out);
-        _exit(0);
+        bool sent = write_all(fds[1], &out, sizeof out);
+        close(fds[1]);
+        _exit(sent ? 0 : 1);
     }
     close(fds[1]);
     int ok = read_all(fds[0], m, sizeof *m) == (ssize_t)sizeof *m;
