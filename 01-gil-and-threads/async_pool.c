@@ -77,8 +77,9 @@ static void *cpu_task(void *arg)
         call->pool_start = now_sec() - t0;
     }
     struct future *f = run_in_process_pool(pool, cpu_intensive_task, &call->n, sizeof call->n);
-    struct process_output *out;
-    int err = await_future(f, (void **)&out);
+    void *result;
+    int err = await_future(f, &result);
+    struct process_output *out = result;
     if (err == 0) {
         memcpy(&call->count, out->data, sizeof call->count);
         call->worker = out->worker;

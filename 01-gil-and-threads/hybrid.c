@@ -121,8 +121,9 @@ static void *chunk_task(void *arg)
     pid_t where = getpid();
     if (run->pool) { /* result = await loop.run_in_executor(pool, cpu_bound_work, big_data) */
         struct future *f = run_in_process_pool(run->pool, cpu_bound_work, input, run->input_len);
-        struct process_output *out;
-        int err = await_future(f, (void **)&out);
+        void *result;
+        int err = await_future(f, &result);
+        struct process_output *out = result;
         if (err == 0) {
             memcpy(&d, out->data, sizeof d);
             where = out->worker;

@@ -184,8 +184,9 @@ static void *pool_task_main(void *arg)
     struct worker *w = arg;
     int index = (int)(w - forked_workers);
     struct future *f = run_in_process_pool(pool, job_in_process, &index, sizeof index);
-    struct process_output *out;
-    int err = await_future(f, (void **)&out);
+    void *result;
+    int err = await_future(f, &result);
+    struct process_output *out = result;
     if (err == 0) {
         memcpy(&w->value, out->data, sizeof w->value);
         w->done_ns = out->finished_ns;

@@ -17,22 +17,22 @@
  *
  * The laws (asyncio's, with the gh-112202 fix of 3.13), each tested in
  * tests/unit/condition.c:
- *   condition_wait releases the lock, waits for a notify, and takes the lock again
+ * - condition_wait releases the lock, waits for a notify, and takes the lock again
  *   before it returns, whatever happens: a cancelled wait also re-acquires the lock
  *   (waiting for it if need be) and only then returns -ECANCELED, as asyncio does. So
  *   the caller always holds the lock after a wait and always releases it.
- *   condition_notify(n) wakes up to n waiters, first come first served;
+ * - condition_notify(n) wakes up to n waiters, first come first served;
  *   condition_notify_all wakes every one. A notify with nobody waiting is lost: a
  *   condition remembers nothing (an Event does).
- *   A waiter notified but cancelled before it returned passes the notify on to the next
+ * - A waiter notified but cancelled before it returned passes the notify on to the next
  *   waiter, so a notify is not lost to a task that will not act on it. (asyncio passes
  *   one on after any failed wait, notified or not, allowing a spurious wake-up; here
  *   only a notified one passes it on.)
- *   condition_wait_for(pred) returns once pred(arg) is true, checked under the lock
+ * - condition_wait_for(pred) returns once pred(arg) is true, checked under the lock
  *   before the first wait and after each wake-up: a wake-up is a hint, not a promise.
- *   wait and notify need the lock held by the calling task: -EPERM otherwise.
- *   condition_free dies while a task waits.
- *   Not thread-safe: between tasks of one loop (pthread_cond_t is for threads).
+ * - wait and notify need the lock held by the calling task: -EPERM otherwise.
+ * - condition_free dies while a task waits.
+ * - Not thread-safe: between tasks of one loop (pthread_cond_t is for threads).
  */
 #ifndef LAB_CONDITION_H
 #define LAB_CONDITION_H

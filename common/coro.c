@@ -242,6 +242,72 @@ static void switch_to(struct coro *to, bool for_good)
     arrived(from);
 }
 
+/*
+ * Stacks of finished coroutines, kept for the next ones, per thread. Giving a mapping back
+ * (munmap) makes the kernel flush its page-table entries on every CPU the process runs
+ * on, which costs more than the rest of a task's whole life; a loop that creates and ends
+ * tasks all the time reuses a few warm stacks instead. A thread's spares are unmapped
+ * when it exits.
+ */
+enum { SPARE_STACKS = 16 };
+struct spares {
+    unsigned count;
+    struct spare {
+        char *map;
+        size_t map_size, guard_size;
+    } stack[SPARE_STACKS];
+};
+static pthread_key_t spares_key;
+static pthread_once_t spares_once = PTHREAD_ONCE_INIT;
+
+static void free_spares(void *arg)
+{
+    struct spares *sp = arg;
+    for (unsigned i = 0; i < sp->count; i++)
+        munmap(sp->stack[i].map, sp->stack[i].map_size);
+    free(sp);
+}
+
+static void make_spares_key(void)
+{
+    CHECK_PT(pthread_key_create(&spares_key, free_spares));
+}
+
+static struct spares *thread_spares(void)
+{
+    pthread_once(&spares_once, make_spares_key);
+    struct spares *sp = pthread_getspecific(spares_key);
+    if (!sp) {
+        sp = xcalloc(1, sizeof *sp);
+        CHECK_PT(pthread_setspecific(spares_key, sp));
+    }
+    return sp;
+}
+
+/* A kept mapping of exactly this shape, or NULL. */
+static char *take_spare(size_t map_size, size_t guard_size)
+{
+    struct spares *sp = thread_spares();
+    for (unsigned i = sp->count; i-- > 0;) {
+        struct spare *s = &sp->stack[i];
+        if (s->map_size == map_size && s->guard_size == guard_size) {
+            char *map = s->map;
+            *s = sp->stack[--sp->count];
+            return map;
+        }
+    }
+    return NULL;
+}
+
+static void give_back(char *map, size_t map_size, size_t guard_size)
+{
+    struct spares *sp = thread_spares();
+    if (sp->count == SPARE_STACKS)
+        munmap(map, map_size);
+    else
+        sp->stack[sp->count++] = (struct spare){map, map_size, guard_size};
+}
+
 /* Every coroutine starts here, on its new stack, at its first coro_resume(). */
 static void coro_entry(void)
 {
@@ -266,12 +332,16 @@ struct coro *coro_create(const char *name, coro_fn *fn, void *arg, size_t stack_
         return NULL;
     }
     size_t map_size = guard + round_up(want + sizeof(struct coro) + 64, page);
-    /* MAP_NORESERVE: memory is committed page by page as the stack grows into it. */
-    char *map = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-    if (map == MAP_FAILED)
-        return NULL;
-    if (guard && mprotect(map, guard, PROT_NONE) == -1) {
+    char *map = take_spare(map_size, guard); /* its guard page is there already */
+    bool fresh = !map;
+    if (fresh) {
+        /* MAP_NORESERVE: memory is committed page by page as the stack grows into it. */
+        map = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (map == MAP_FAILED)
+            return NULL;
+    }
+    if (fresh && guard && mprotect(map, guard, PROT_NONE) == -1) {
         int err = errno; /* ENOMEM here means the process ran out of memory maps */
         munmap(map, map_size);
         errno = err;
@@ -346,9 +416,8 @@ void coro_destroy(struct coro *co)
     /* Frames it never returned from are still poisoned; the next mapping here must not be. */
     ASAN_UNPOISON_MEMORY_REGION(co->stack_lo, co->stack_size);
 #endif
-    char *map = co->map; /* the header goes with the mapping: read it first */
-    size_t size = co->map_size;
-    munmap(map, size);
+    /* The header goes with the mapping: read it first. */
+    give_back(co->map, co->map_size, co->guard_size);
 }
 
 struct coro *coro_current(void)

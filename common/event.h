@@ -8,14 +8,14 @@
  *     event_set(ready);                     // every waiting task wakes
  *
  * The laws, each tested in tests/unit/event.c:
- *   An event starts clear. event_wait returns 0 at once while it is set.
- *   event_set wakes every task waiting, in the order they began to wait; setting an
+ * - An event starts clear. event_wait returns 0 at once while it is set.
+ * - event_set wakes every task waiting, in the order they began to wait; setting an
  *   event already set changes nothing.
- *   A task woken by event_set returns 0 even if event_clear runs before it does: it was
+ * - A task woken by event_set returns 0 even if event_clear runs before it does: it was
  *   set when the task was woken (asyncio's rule). Tasks that wait after the clear wait.
- *   A cancelled wait returns -ECANCELED and leaves nothing behind.
- *   event_wait outside a task returns -EPERM. event_free dies while a task waits.
- *   Not thread-safe (nor is asyncio's): use it from the loop's thread only.
+ * - A cancelled wait returns -ECANCELED and leaves nothing behind.
+ * - event_wait outside a task returns -EPERM. event_free dies while a task waits.
+ * - Not thread-safe (nor is asyncio's): use it from the loop's thread only.
  */
 #ifndef LAB_EVENT_H
 #define LAB_EVENT_H

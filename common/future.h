@@ -105,6 +105,7 @@ const char *future_name(const struct future *f);
 /* What kind of future reports call it, as asyncio names the class: "Future" unless set
  * ("Task exception was never retrieved"); the string must outlive the future. */
 void future_set_kind(struct future *f, const char *kind);
+
 struct loop *future_loop(const struct future *f);
 
 enum future_state future_state(const struct future *f);

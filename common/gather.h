@@ -4,10 +4,10 @@
  *     struct future *jobs[2] = {task_future(a), task_future(b)};
  *     struct future *both = gather(jobs, 2, GATHER_FAIL_FAST);
  *     int err = await_future(both, NULL);   // 0 once both have a result
- *     char *page_a, *page_b;
- *     if (err == 0 && gather_result(both, 0, (void **)&page_a) == 0 &&
- *         gather_result(both, 1, (void **)&page_b) == 0)
- *         ...                              // each result taken, in the children's order
+ *     void *page_a, *page_b;                // void *, what gather_result writes: no cast
+ *     if (err == 0 && gather_result(both, 0, &page_a) == 0 &&
+ *         gather_result(both, 1, &page_b) == 0)
+ *         printf("%s %s\n", (char *)page_a, (char *)page_b);  // taken, in the children's order
  *     future_unref(both);
  *
  * The children are any futures of one loop: tasks (task_future), executor jobs, sleeps,

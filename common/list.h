@@ -20,16 +20,16 @@
  * task was cancelled), and list_entry() gets back from the node to the element around it.
  *
  * The laws, each tested in tests/unit/list.c:
- *   A list is circular around its head: the head is a node that is no element, so no
+ * - A list is circular around its head: the head is a node that is no element, so no
  *   operation has a special case for the first or last element or for an empty list.
- *   list_push_back and list_pop_front make a FIFO: elements come out in the order they
+ * - list_push_back and list_pop_front make a FIFO: elements come out in the order they
  *   went in; list_push_front puts one back at the front (a job handed back).
- *   list_length() is kept, not counted: O(1).
- *   A node that is in no list says so (list_linked is false): after list_node_init and
+ * - list_length() is kept, not counted: O(1).
+ * - A node that is in no list says so (list_linked is false): after list_node_init and
  *   after it leaves a list. Removing a node that is in no list, or pushing one that is
  *   already in one, dies: both are bugs that would otherwise corrupt the list silently.
- *   The list does not own its elements: freeing them is the caller's business.
- *   Not thread-safe: a list shared between threads is guarded by its owner's lock.
+ * - The list does not own its elements: freeing them is the caller's business.
+ * - Not thread-safe: a list shared between threads is guarded by its owner's lock.
  */
 #ifndef LAB_LIST_H
 #define LAB_LIST_H

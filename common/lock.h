@@ -15,20 +15,22 @@
  *
  * The laws (asyncio's, ASYNCIO-LAWS §2.6's for the semaphore, which the lock shares),
  * each tested in tests/unit/lock.c:
- *   First come, first served: a release wakes the longest-waiting task, and a newcomer
+ * - First come, first served: a release wakes the longest-waiting task, and a newcomer
  *   does not take the lock while a waiter woken for it has not yet run.
- *   A waiter cancelled while it waits, or at the moment it is woken, returns -ECANCELED
+ * - A waiter cancelled while it waits, or at the moment it is woken, returns -ECANCELED
  *   and, if the lock is free, wakes the next waiter: the lock is never left free while
  *   a task waits for it.
- *   The lock has an owner: the task that acquired it. lock_release by any other task
+ * - The lock has an owner: the task that acquired it. lock_release by any other task
  *   (or outside a task) returns -EPERM and changes nothing. asyncio's Lock has no owner
  *   and lets any task release it; here a release from the wrong task is taken for what
  *   it nearly always is, a bug that would let two tasks into the critical section, and
  *   refused, as an error-checking pthread mutex refuses it (EPERM).
- *   A task that acquires a lock it holds gets -EDEADLK at once (asyncio would wait for
+ * - A task that acquires a lock it holds gets -EDEADLK at once (asyncio would wait for
  *   ever; an error-checking pthread mutex says EDEADLK too).
- *   lock_acquire returns -EPERM outside a task. lock_free dies while a task waits.
- *   Not thread-safe: a lock between tasks of one loop, not between threads
+ * - A task that ends while it holds the lock leaves it locked for good (asyncio's does the
+ *   same): release it on every way out of the critical section, errors and cancels too.
+ * - lock_acquire returns -EPERM outside a task. lock_free dies while a task waits.
+ * - Not thread-safe: a lock between tasks of one loop, not between threads
  *   (pthread_mutex_t is that).
  */
 #ifndef LAB_LOCK_H

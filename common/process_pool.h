@@ -17,8 +17,9 @@
  *     ...
  *     uint64_t n = 100000000;                             // in a task:
  *     struct future *f = run_in_process_pool(pool, count_to, &n, sizeof n);
- *     struct process_output *out;
- *     int err = await_future(f, (void **)&out);           // out->data, out->len
+ *     void *result;
+ *     int err = await_future(f, &result);
+ *     struct process_output *out = result;                // out->data, out->len
  *     future_unref(f);
  *     ...
  *     if (process_pool_shutdown(pool) != 0) ...           // a worker ended badly

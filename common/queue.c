@@ -26,6 +26,7 @@ struct queue_item {
 
 struct queue {
     struct list items; /* struct queue_item, oldest first */
+    struct list spare; /* nodes of items already taken, for the next puts to reuse */
     size_t maxsize;    /* 0: no limit */
     struct list getters, putters;
     size_t unfinished;
@@ -38,6 +39,7 @@ struct queue *queue_new(size_t maxsize)
 {
     struct queue *q = xcalloc(1, sizeof *q);
     list_init(&q->items);
+    list_init(&q->spare);
     list_init(&q->getters);
     list_init(&q->putters);
     q->maxsize = maxsize;
@@ -51,13 +53,15 @@ void queue_set_drop(struct queue *q, queue_drop_fn *drop)
     q->drop = drop;
 }
 
-/* Take the front item out of the list (the queue must not be empty). */
+/*
+ * Take the front item out of the list (the queue must not be empty). Its node is kept
+ * for a later put: a queue that stays under the size it once reached allocates nothing.
+ */
 static void *take_front(struct queue *q)
 {
-    struct queue_item *it = list_entry(list_pop_front(&q->items), struct queue_item, node);
-    void *value = it->value;
-    free(it);
-    return value;
+    struct list_node *n = list_pop_front(&q->items);
+    list_push_back(&q->spare, n);
+    return list_entry(n, struct queue_item, node)->value;
 }
 
 static void drop_front(struct queue *q)
@@ -76,6 +80,8 @@ void queue_free(struct queue *q)
         die("queue_free: %zu task(s) still wait on the queue", waiting);
     while (!list_empty(&q->items))
         drop_front(q);
+    for (struct list_node *n; (n = list_pop_front(&q->spare));)
+        free(list_entry(n, struct queue_item, node));
     event_free(q->finished);
     free(q);
 }
@@ -116,8 +122,9 @@ int queue_put_nowait(struct queue *q, void *item)
         return -ESHUTDOWN;
     if (queue_full(q))
         return -EAGAIN;
-    struct queue_item *it = xmalloc(sizeof *it);
-    list_node_init(&it->node);
+    struct list_node *spare = list_pop_front(&q->spare);
+    struct queue_item *it =
+        spare ? list_entry(spare, struct queue_item, node) : xcalloc(1, sizeof *it);
     it->value = item;
     list_push_back(&q->items, &it->node);
     q->unfinished++;

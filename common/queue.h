@@ -21,28 +21,28 @@
  * are forgotten (right for items that own nothing: numbers, static strings).
  *
  * The laws (asyncio's: ASYNCIO-LAWS §4.1, §4.2), each tested in tests/unit/queue.c:
- *   Items come out in the order they went in. maxsize 0 means unbounded: never full.
- *   queue_put waits while the queue is full; queue_put_nowait returns -EAGAIN instead.
- *   queue_get waits while it is empty; queue_get_nowait returns -EAGAIN instead.
- *   Waiting tasks are served first come, first served: each put wakes the longest-waiting
+ * - Items come out in the order they went in. maxsize 0 means unbounded: never full.
+ * - queue_put waits while the queue is full; queue_put_nowait returns -EAGAIN instead.
+ * - queue_get waits while it is empty; queue_get_nowait returns -EAGAIN instead.
+ * - Waiting tasks are served first come, first served: each put wakes the longest-waiting
  *   getter, each get the longest-waiting putter.
- *   A waiter woken but cancelled before it ran returns -ECANCELED and passes the wake-up
+ * - A waiter woken but cancelled before it ran returns -ECANCELED and passes the wake-up
  *   on to the next waiter, so no item waits while a getter does; a cancelled waiter
  *   leaves nothing behind in the queue.
- *   Each item put counts as unfinished until a queue_task_done(); queue_get does not
+ * - Each item put counts as unfinished until a queue_task_done(); queue_get does not
  *   lower the count. queue_task_done() with nothing unfinished returns -EINVAL.
- *   queue_join returns once the count is 0 (at once if it is).
- *   queue_shutdown: from then on queue_put returns -ESHUTDOWN, and tasks waiting to put
+ * - queue_join returns once the count is 0 (at once if it is).
+ * - queue_shutdown: from then on queue_put returns -ESHUTDOWN, and tasks waiting to put
  *   are woken to return it. queue_get still returns the items left; once the queue is
  *   empty it returns -ESHUTDOWN, and so do the tasks waiting to get.
- *   An immediate shutdown also drops the items left, lowering the unfinished count by
+ * - An immediate shutdown also drops the items left, lowering the unfinished count by
  *   one for each (never below 0); join is released only if the count reaches 0: items
  *   already taken by a get and not yet done still hold it (asyncio's code; its docs said
  *   otherwise until 2025). Shutdown is for good, and a second one (immediate or not) is
  *   allowed.
- *   A call that can wait returns -EPERM outside a task, even when it would not wait.
- *   queue_free dies while a task waits on the queue.
- *   Not thread-safe (nor is asyncio's): use it from the loop's thread only.
+ * - A call that can wait returns -EPERM outside a task, even when it would not wait.
+ * - queue_free dies while a task waits on the queue.
+ * - Not thread-safe (nor is asyncio's): use it from the loop's thread only.
  */
 #ifndef LAB_QUEUE_H
 #define LAB_QUEUE_H

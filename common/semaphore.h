@@ -13,19 +13,19 @@
  * is none; release gives one back and lets the longest-waiting task have it.
  *
  * The laws (asyncio's: ASYNCIO-LAWS §2.6), each tested in tests/unit/semaphore.c:
- *   First come, first served: semaphore_locked() is true while the value is 0 or any
+ * - First come, first served: semaphore_locked() is true while the value is 0 or any
  *   task waits (not cancelled), so a newcomer cannot take a permit ahead of a waiter.
- *   A release wakes the first waiter still waiting, and takes the permit for it then:
+ * - A release wakes the first waiter still waiting, and takes the permit for it then:
  *   the value never goes below 0 and never counts a permit twice.
- *   A waiter cancelled at the moment it is woken returns -ECANCELED and gives the permit
+ * - A waiter cancelled at the moment it is woken returns -ECANCELED and gives the permit
  *   back, to the next waiter: no permit is lost or leaked, no waiter hangs.
- *   A cancelled waiter leaves nothing behind.
- *   semaphore_new refuses a negative value (NULL, errno EINVAL). A bounded semaphore
+ * - A cancelled waiter leaves nothing behind.
+ * - semaphore_new refuses a negative value (NULL, errno EINVAL). A bounded semaphore
  *   refuses a release that would raise the value above the initial one (-EINVAL): a
  *   release without an acquire is a bug it catches.
- *   semaphore_acquire returns -EPERM outside a task, even when it would not wait.
- *   semaphore_free dies while a task waits.
- *   Not thread-safe (nor is asyncio's): use it from the loop's thread only.
+ * - semaphore_acquire returns -EPERM outside a task, even when it would not wait.
+ * - semaphore_free dies while a task waits.
+ * - Not thread-safe (nor is asyncio's): use it from the loop's thread only.
  */
 #ifndef LAB_SEMAPHORE_H
 #define LAB_SEMAPHORE_H

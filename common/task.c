@@ -237,8 +237,6 @@ int await_task(struct task *other, void **result)
         return -EPERM;
     if (other == t)
         return -EDEADLK;
-    if (future_taken(&other->future))
-        return -EALREADY;
     note_wait(t, "await %s", other->name);
     int rc = suspend_until_done(t, &other->future);
     if (rc)

@@ -30,7 +30,7 @@ struct thread_job {
     struct thread_pool *pool;
     blocking_fn *fn;
     void *arg;
-    void *result;            /* written by the worker, read by the loop after job_finished */
+    void *result;          /* written by the worker, read by the loop after job_finished */
     atomic_int state;      /* enum job_state; changed under the pool's lock */
     struct list_node node; /* in the pool's queue while JOB_QUEUED */
 };
@@ -38,7 +38,7 @@ struct thread_job {
 struct thread_pool {
     pthread_mutex_t lock;
     pthread_cond_t work; /* a job was queued, or the pool is closing */
-    struct list queue; /* struct thread_job, oldest first */
+    struct list queue;   /* struct thread_job, oldest first */
     bool closing;
     int nthreads;
     struct worker {

@@ -44,7 +44,8 @@
  *   other than -ECANCELED (asyncio chains a TimeoutError under them; a code cannot).
  * - timeout_reschedule works only while ENTERED: it is -EINVAL before entry and once the
  *   scope has expired (EXPIRING). INFINITY turns the deadline off.
- * - The scope belongs to the task that entered it: only that task may exit it.
+ * - The scope belongs to the task that entered it: exiting it from another task dies,
+ *   naming the task that entered it.
  *
  * Lifetime: timeout() and timeout_at() return a scope owned by the caller; timeout_exit
  * frees it in any state (so the pattern above needs no other cleanup, even when entering

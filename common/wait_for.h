@@ -24,7 +24,8 @@
  *   yet started never runs.
  * - timeout INFINITY is a plain await_future.
  * - A future that refuses the cancel (a job already running in a thread) is waited for to
- *   its end; then -ETIMEDOUT, and its outcome stays in it.
+ *   its end; then -ETIMEDOUT, and its outcome stays in it (with timeout <= 0, that outcome
+ *   is returned instead, as asyncio does).
  * - The outcome is read as await_future reads it (one owner: future.h).
  *
  * A plain function, run in the caller's task: asyncio runs a coroutine passed to wait_for

@@ -9,12 +9,12 @@
  * list.h list of struct waiter, each on the waiting task's own stack.
  *
  * The laws, each tested through the primitives (tests/unit/queue.c, semaphore.c...):
- *   First come, first served: wakes go to the waiters in the order they joined.
- *   A waiter stays in the line until its task runs again and leaves it: a woken waiter
+ * - First come, first served: wakes go to the waiters in the order they joined.
+ * - A waiter stays in the line until its task runs again and leaves it: a woken waiter
  *   is in the line, done, until then; so is a cancelled one (its future cancelled).
- *   A wake passes over waiters already woken or cancelled: it never falls on a task that
+ * - A wake passes over waiters already woken or cancelled: it never falls on a task that
  *   will not use it.
- *   When the waiting task was cancelled, the wait returns -ECANCELED, and says whether a
+ * - When the waiting task was cancelled, the wait returns -ECANCELED, and says whether a
  *   wake-up had reached it first. A wake-up given to a task that returns -ECANCELED is
  *   lost unless the primitive passes it on or gives back what it stood for: each
  *   primitive does, as asyncio's do (a permit returned, the next getter woken).

@@ -180,8 +180,7 @@ static void laws(void)
            backend);
     run_virtual(notify_is_not_kept, NULL);
     is_str(trace, "w1:0@0.100 ",
-           "%s: a notify with nobody waiting is lost: a later wait waits for the next",
-           backend);
+           "%s: a notify with nobody waiting is lost: a later wait waits for the next", backend);
     run_virtual(wait_for_predicate, NULL);
     is_str(trace, "consumer:0 items=3@0.300 held=1 ",
            "%s: wait_for returns once the predicate holds (the third notify), with the lock",
@@ -191,8 +190,7 @@ static void laws(void)
            "%s: a cancelled wait takes the lock again before it returns -ECANCELED", backend);
     run_virtual(notified_then_cancelled, NULL);
     is_str(trace, "w1:-125@0.100 w2:0@0.100 ",
-           "%s: a waiter notified but cancelled before it returned passes the notify on",
-           backend);
+           "%s: a waiter notified but cancelled before it returned passes the notify on", backend);
 }
 
 int main(void)

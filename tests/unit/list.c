@@ -90,8 +90,9 @@ int main(void)
 
     list_remove(&l, &items[3].node); /* the last one */
     list_push_back(&l, &items[4].node);
-    is_str(contents(&l), "cabe", "the last element removed, a new one goes after the one "
-                                 "before it");
+    is_str(contents(&l), "cabe",
+           "the last element removed, a new one goes after the one "
+           "before it");
     char popped[8] = "";
     for (struct list_node *n; (n = list_pop_front(&l));)
         strncat(popped, &list_entry(n, struct item, node)->name, 1);

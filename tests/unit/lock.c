@@ -115,7 +115,7 @@ static void *cancelled_when_woken(void *arg)
     struct task *t[2];
     start(t, 2, &h);
     async_sleep(0.1);
-    lock_release(l);  /* wakes t1... */
+    lock_release(l);   /* wakes t1... */
     task_cancel(t[0]); /* ...cancelled before it runs */
     async_sleep(0.5);
     release_all(t, 2);
@@ -166,8 +166,7 @@ static void laws(void)
            "%s: one task at a time in the critical section, in the order they came", backend);
     run_virtual(no_jumping_the_line, NULL);
     is_str(trace, "locked=0 t1:0@0.100 main:0@0.200 ",
-           "%s: a task that releases and acquires again queues behind the waiter it woke",
-           backend);
+           "%s: a task that releases and acquires again queues behind the waiter it woke", backend);
     run_virtual(cancelled_while_waiting, NULL);
     is_str(trace, "t1:-125@0.100 t2:0@0.200 locked=0",
            "%s: a waiter cancelled while it waits leaves the line; the release goes to the next",

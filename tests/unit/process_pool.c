@@ -135,8 +135,9 @@ static void *square_in_worker(void *arg)
     (void)arg;
     int64_t n = 12;
     struct future *f = submit(square, &n, sizeof n);
-    struct process_output *out;
-    int rc = await_future(f, (void **)&out);
+    void *result;
+    int rc = await_future(f, &result);
+    struct process_output *out = result;
     int64_t r = 0;
     if (rc == 0)
         memcpy(&r, out->data, sizeof r);
@@ -153,9 +154,10 @@ static void *two_at_once(void *arg)
 {
     (void)arg;
     struct future *a = submit(nap, NULL, 0), *b = submit(nap, NULL, 0);
-    struct process_output *x, *y;
-    int rx = await_future(a, (void **)&x);
-    int ry = await_future(b, (void **)&y);
+    void *rx_result, *ry_result;
+    int rx = await_future(a, &rx_result);
+    int ry = await_future(b, &ry_result);
+    struct process_output *x = rx_result, *y = ry_result;
     note("rc=%d,%d overlap=%d workers-differ=%d", rx, ry,
          x->started_ns < y->finished_ns && y->started_ns < x->finished_ns, x->worker != y->worker);
     future_unref(a);
@@ -174,8 +176,9 @@ static void *loop_runs_meanwhile(void *arg)
         note("tick%d ", tick);
     }
     touch(gate);
-    struct process_output *out;
-    int rc = await_future(f, (void **)&out);
+    void *result;
+    int rc = await_future(f, &result);
+    struct process_output *out = result;
     note("rc=%d %.*s", rc, (int)out->len, (const char *)out->data);
     future_unref(f);
     return NULL;
@@ -191,8 +194,9 @@ static void *big_bytes(void *arg)
         sum += in[i] = (unsigned char)(i * 7);
     struct future *f = submit(sum_and_fill, in, BIG);
     free(in); /* the pool has its own copy: the input is bytes, not a pointer */
-    struct process_output *out;
-    int rc = await_future(f, (void **)&out);
+    void *result;
+    int rc = await_future(f, &result);
+    struct process_output *out = result;
     uint64_t got;
     memcpy(&got, out->data, sizeof got);
     const unsigned char *o = out->data;
@@ -225,8 +229,11 @@ static void *queue_order(void *arg)
     for (int i = 0; i < 3; i++)
         f[i] = submit(square, &n, sizeof n);
     struct process_output *out[3];
-    for (int i = 2; i >= 0; i--)
-        await_future(f[i], (void **)&out[i]);
+    for (int i = 2; i >= 0; i--) {
+        void *result = NULL;
+        await_future(f[i], &result);
+        out[i] = result;
+    }
     note("in-order=%d",
          out[0]->finished_ns <= out[1]->started_ns && out[1]->finished_ns <= out[2]->started_ns);
     for (int i = 0; i < 3; i++)
@@ -250,8 +257,11 @@ static void *clock_waits(void *arg)
     struct task *sleeper = create_task("sleeper", long_sleeper, NULL);
     struct future *f = submit(nap, NULL, 0);
     await_future(f, NULL);
+    /* The clock moved on in real time while the loop waited for the 0.2 s job, and did not
+     * jump to the sleeper's 10 s. Not exactly 0.2: time the loop spent running rather
+     * than waiting does not count on a virtual clock, and on a busy machine that is more. */
     double back = now();
-    note("job@%s ", back >= 0.19 && back < 5 ? "0.2" : "wrong");
+    note("job@%s ", back >= 0.1 && back < 5 ? "0.2" : "wrong");
     await_task(sleeper, NULL);
     task_release(sleeper);
     future_unref(f);
@@ -301,8 +311,9 @@ static void *cancel_running(void *arg)
     note("awaiter=%d at-once=%d job-cancelled=%d ", rc, now() < 1, future_cancelled(job));
     touch(gate); /* the worker finishes the job; its reply is read and dropped */
     struct future *next = submit(square, &(int64_t){3}, sizeof(int64_t));
-    struct process_output *out;
-    rc = await_future(next, (void **)&out);
+    void *result;
+    rc = await_future(next, &result);
+    struct process_output *out = result;
     int64_t r = 0;
     memcpy(&r, out->data, sizeof r);
     note("next=%d r=%lld", rc, (long long)r);
@@ -451,10 +462,10 @@ static void test_shutdown_finishes_jobs(void)
     is_long(process_pool_shutdown(pool), 0, "shutdown with three jobs submitted and not awaited");
     int right = 0;
     for (int i = 0; i < 3; i++) {
-        struct process_output *out;
+        void *result;
         int64_t r = 0;
-        if (future_result(unawaited[i], (void **)&out) == 0)
-            memcpy(&r, out->data, sizeof r);
+        if (future_result(unawaited[i], &result) == 0)
+            memcpy(&r, ((struct process_output *)result)->data, sizeof r);
         right += r == (i + 2) * (i + 2);
         future_unref(unawaited[i]);
     }
@@ -516,7 +527,7 @@ int main(void)
            "when it wrote none)");
     run_virtual(clock_waits);
     is_str(trace, "job@0.2 sleeper@10.000",
-           "the virtual clock waited for the job (back at 0.2 s), then jumped to 10 s");
+           "the virtual clock waited for the job (back after about 0.2 s), then jumped to 10 s");
     test_one_loop_at_a_time();
     run_virtual(after_sigint);
     is_str(trace, "0 0 ", "workers ignore SIGINT: after a Ctrl-C they still run jobs");

@@ -3,6 +3,7 @@
  * the virtual clock and on each loop backend.
  */
 #include "queue.h"
+#include "timeout.h"
 #include "sync_test.h"
 
 #include <errno.h>
@@ -289,6 +290,25 @@ static void *drop_on_free(void *arg)
     return NULL;
 }
 
+/* ---- no timeout of its own: a timeout scope around the get (test_cancelled_getters_...) ---- */
+
+static void *get_with_timeout(void *arg)
+{
+    (void)arg;
+    struct queue *q = queue_new(0);
+    void *item = NULL;
+    struct timeout *to = timeout(0.5);
+    int rc = timeout_enter(to);
+    if (rc == 0)
+        rc = queue_get(q, &item);
+    rc = timeout_exit(to, rc);
+    note("get:%d@%.3f ", rc, now());
+    queue_put_nowait(q, "later");
+    note("size=%zu", queue_size(q));
+    queue_free(q); /* dies if the timed-out getter were still in the line */
+    return NULL;
+}
+
 static void laws(void)
 {
     run_virtual(order_and_size, NULL);
@@ -301,8 +321,7 @@ static void laws(void)
     is_str(trace, "g1=a@0.100 g2=b@0.100 g3=c@0.200 ",
            "%s: getters wait while empty and are served in the order they came", backend);
     run_virtual(putters_in_line, NULL);
-    is_str(trace,
-           "p1:0@0.000 got a@0.100 p2:0@0.100 got b@0.200 p3:0@0.200 got c@0.300 ",
+    is_str(trace, "p1:0@0.000 got a@0.100 p2:0@0.100 got b@0.200 p3:0@0.200 got c@0.300 ",
            "%s: putters wait while full and are served in the order they came", backend);
 
     run_virtual(get_cancelled_before_woken, NULL);
@@ -328,8 +347,7 @@ static void laws(void)
            backend);
 
     run_virtual(shutdown_nonempty, NULL);
-    is_str(trace,
-           "get:0 data get:-108 get_nowait:-108 put:-108 put_nowait:-108 shutdown=1",
+    is_str(trace, "get:0 data get:-108 get_nowait:-108 put:-108 put_nowait:-108 shutdown=1",
            "%s: after shutdown the items left are still got, then gets and puts return "
            "-ESHUTDOWN; a second, immediate shutdown is allowed",
            backend);
@@ -345,9 +363,13 @@ static void laws(void)
            "and not done still holds join until its task_done "
            "(test_shutdown_immediate_with_unfinished)",
            backend);
-    run_virtual(drop_on_free, NULL);
-    is_str(trace, "dropped=2", "%s: queue_free hands the items left to the drop function",
+    run_virtual(get_with_timeout, NULL);
+    is_str(trace, "get:-110@0.500 size=1",
+           "%s: a get in a timeout scope ends with -ETIMEDOUT at the deadline and leaves no "
+           "getter behind: a later put stays in the queue",
            backend);
+    run_virtual(drop_on_free, NULL);
+    is_str(trace, "dropped=2", "%s: queue_free hands the items left to the drop function", backend);
 }
 
 int main(void)

@@ -193,16 +193,14 @@ static void laws(void)
            "%s: ten tasks through a semaphore of 3: never more than 3 at once", backend);
     run_virtual(fifo, NULL);
     is_str(trace, "t1:0@0.100 t2:0@0.200 t3:0@0.300 t4:0@0.400 ",
-           "%s: each release lets in the longest-waiting task (first come, first served)",
-           backend);
+           "%s: each release lets in the longest-waiting task (first come, first served)", backend);
     run_virtual(no_jumping_the_line, NULL);
     is_str(trace, "value=1 locked=1 t1:0@0.000 main:0@0.000 value=2",
            "%s: with a permit free but a woken waiter not yet run, the semaphore is locked: "
            "a newcomer waits its turn behind it",
            backend);
     run_virtual(cancel_before_awoken, NULL);
-    is_str(trace,
-           "t1:-125@0.000 t2:-125@0.000 t3:0@0.000 done: t3=1 t4=0 value=0 t4:-125@0.000 ",
+    is_str(trace, "t1:-125@0.000 t2:-125@0.000 t3:0@0.000 done: t3=1 t4=0 value=0 t4:-125@0.000 ",
            "%s: value 0, four waiters, t1 and t2 cancelled, one release: exactly t3 gets it, "
            "t4 waits (test_acquire_cancel_before_awoken)",
            backend);

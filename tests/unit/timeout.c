@@ -71,7 +71,9 @@ static void *never(void *arg)
     note("when=%f ", timeout_when(to));
     note("rc=%d ", sleep_in_scope(to, 5));
     int rc = sleep_in_scope(timeout(10), 5);
-    note("rc=%d t=%.3f", rc, now());
+    note("rc=%d t=%.3f ", rc, now());
+    rc = async_sleep(10); /* past the deadline of the scope left at 5 s: nothing happens */
+    note("after=%d t=%.3f", rc, now());
     return NULL;
 }
 
@@ -275,8 +277,10 @@ static void run_laws(const char *name)
            backend);
 
     run_virtual(never, NULL);
-    is_str(trace, "when=inf rc=0 rc=0 t=10.000",
-           "%s: INFINITY never fires; a deadline not reached changes nothing", backend);
+    is_str(trace, "when=inf rc=0 rc=0 t=10.000 after=0 t=20.000",
+           "%s: INFINITY never fires; a deadline not reached changes nothing, not even after "
+           "the scope is left",
+           backend);
 
     run_virtual(enter_twice, NULL);
     snprintf(want, sizeof want, "enter=0,%d exit=0", -EALREADY);

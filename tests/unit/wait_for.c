@@ -65,6 +65,7 @@ struct call {
     double at;        /* when wait_for returned */
     bool cleaned_up;  /* the work's cleanup had finished when wait_for returned */
     bool cancelled;   /* the work ended cancelled */
+    int again;        /* await_task on the work afterwards */
 };
 
 static void *call_wait_for(void *arg)
@@ -79,6 +80,7 @@ static void *call_wait_for(void *arg)
     c->result = r;
     c->cleaned_up = c->work.cleaned_up;
     c->cancelled = task_cancelled(t);
+    c->again = await_task(t, NULL);
     task_release(t);
     return NULL;
 }
@@ -210,6 +212,37 @@ static void *plain_function(void *arg)
     return NULL;
 }
 
+/* A future that refuses the cancel (as a job already running in a thread does). */
+static bool refuse(struct future *f)
+{
+    (void)f;
+    return false;
+}
+
+static void finish_late(struct loop *loop, void *arg)
+{
+    (void)loop;
+    future_set_cancel_hook(arg, NULL);
+    future_set_result(arg, "late");
+}
+
+static void *refusing_future(void *arg)
+{
+    double timeout_s = *(double *)arg;
+    struct loop *loop = loop_get_running();
+    struct future *f = future_new(loop);
+    future_set_cancel_hook(f, refuse);
+    loop_call_at(loop, 2.0, finish_late, f);
+    void *r = NULL;
+    int rc = wait_for(f, timeout_s, &r);
+    note("rc=%d:%s t=%.3f ", rc, r ? (char *)r : "-", now());
+    r = NULL;
+    rc = future_result(f, &r);
+    note("kept=%d:%s", rc, r ? (char *)r : "-");
+    future_unref(f);
+    return NULL;
+}
+
 static void *refusals(void *arg)
 {
     struct loop *other = arg;
@@ -232,6 +265,8 @@ static void run_laws(const char *name)
     struct call c = run_call((struct call){.work = {.seconds = 0.1}, .timeout = 1});
     ok(c.rc == 0 && strcmp(c.result, "finished") == 0 && c.at == 0.1,
        "%s: work done in time: its result, when it is done (test_wait_for)", backend);
+    is_long(c.again, -EALREADY, "%s: taken: await_task on the work afterwards gets -EALREADY",
+            backend);
 
     c = run_call((struct call){.work = {.seconds = 10, .cleanup = 0.25}, .timeout = 1});
     ok(c.rc == -ETIMEDOUT && c.cleaned_up && c.cancelled && c.at == 1.25,
@@ -314,6 +349,17 @@ static void run_laws(const char *name)
     is_str(trace, want,
            "%s: a plain function under a timeout scope runs in the caller's task, no new task",
            backend);
+
+    double one = 1, zero = 0;
+    run_virtual(refusing_future, &one);
+    snprintf(want, sizeof want, "rc=%d:- t=2.000 kept=0:late", -ETIMEDOUT);
+    is_str(trace, want,
+           "%s: a future that refuses the cancel is waited for to its end, then -ETIMEDOUT; "
+           "its outcome stays in it",
+           backend);
+    run_virtual(refusing_future, &zero);
+    snprintf(want, sizeof want, "rc=0:late t=2.000 kept=%d:-", -EALREADY);
+    is_str(trace, want, "%s: with timeout 0, its outcome is returned (as asyncio does)", backend);
 
     struct loop *other = loop_new();
     run_virtual(refusals, other);
