@@ -54,6 +54,27 @@ LDFLAGS += $(filter -fsanitize=%,$(OPTIMIZE))
 LDLIBS  += -lpthread -lm
 
 CHAPTER_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard [0-9][0-9]-*/PROGRAMS))))
+
+# Libraries a chapter needs: its LIBS file, one "pkg-config-module  Debian-package" a line.
+# Only that chapter (and bench/NN-*.c, for chapter NN) is compiled and linked with them.
+# When one is missing, make says which package to install and builds the other chapters;
+# the chapter's tests skip with the same reason (tests/lib.sh: require_libs).
+libs_of = $(if $(wildcard $(1)/LIBS),$(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' \
+          -e 's/^[[:space:]]*\([^[:space:]]*\)[[:space:]]*\([^[:space:]]*\).*/\1:\2/' $(1)/LIBS))
+pkg_missing = $(shell pkg-config --exists $(1) 2>/dev/null || echo missing)
+define chapter_libs
+$(1)_LIBS := $(call libs_of,$(1))
+$(1)_PKG_MODULES := $$(foreach l,$$($(1)_LIBS),$$(firstword $$(subst :, ,$$(l))))
+$(1)_PKG_MISSING := $$(strip $$(foreach l,$$($(1)_LIBS),$$(if $$(call pkg_missing,$$(firstword $$(subst :, ,$$(l)))),$$(word 2,$$(subst :, ,$$(l))))))
+ifneq ($$($(1)_PKG_MISSING),)
+  $$(warning $(1) is not built: it needs $$($(1)_PKG_MODULES) (apt-get install pkg-config $$($(1)_PKG_MISSING)))
+else ifneq ($$($(1)_PKG_MODULES),)
+  $(1)_PKG_CFLAGS := $$(shell pkg-config --cflags $$($(1)_PKG_MODULES))
+  $(1)_PKG_LIBS := $$(shell pkg-config --libs $$($(1)_PKG_MODULES))
+endif
+endef
+$(foreach c,$(CHAPTER_DIRS),$(eval $(call chapter_libs,$(c))))
+BUILDABLE_CHAPTERS := $(foreach c,$(CHAPTER_DIRS),$(if $($(c)_PKG_MISSING),,$(c)))
 LIBCOMMON := $(BUILD)/libcommon.a
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.t,$(wildcard tests/unit/*.c))
@@ -97,17 +118,17 @@ $(1)_EXERCISES := $(foreach d,exercises exercises/solutions exercises/wrong exer
 $(BUILD)/$(1)/%.o: $(1)/%.c $(FLAGS_STAMP)
 	@mkdir -p $$(@D)
 	$$(say) CC $$@
-	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) -I$(1)/exercises $$(CFLAGS) -c -o $$@ $$<
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) -I$(1)/exercises $$($(1)_PKG_CFLAGS) $$(CFLAGS) -c -o $$@ $$<
 
 $$($(1)_PROGRAMS): $(BUILD)/%: %.c $$($(1)_MODULE_OBJS) $(LIBCOMMON) $(FLAGS_STAMP)
 	@mkdir -p $$(@D)
 	$$(say) CCLD $$@
-	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_MODULE_OBJS) $(LIBCOMMON) $$(LDLIBS)
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) $$($(1)_PKG_CFLAGS) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_MODULE_OBJS) $(LIBCOMMON) $$($(1)_PKG_LIBS) $$(LDLIBS)
 
 $$($(1)_EXERCISES): $(BUILD)/%: %.c $$($(1)_EXERCISE_OBJS) $$($(1)_MODULE_OBJS) $(LIBCOMMON) $(FLAGS_STAMP)
 	@mkdir -p $$(@D)
 	$$(say) CCLD $$@
-	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) -I$(1)/exercises $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_EXERCISE_OBJS) $$($(1)_MODULE_OBJS) $(LIBCOMMON) $$(LDLIBS)
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(1) -I$(1)/exercises $$($(1)_PKG_CFLAGS) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$< $$($(1)_EXERCISE_OBJS) $$($(1)_MODULE_OBJS) $(LIBCOMMON) $$($(1)_PKG_LIBS) $$(LDLIBS)
 
 .PHONY: exercise-$$($(1)_NUMBER)
 exercise-$$($(1)_NUMBER): $$($(1)_EXERCISES)
@@ -116,7 +137,7 @@ exercise-$$($(1)_NUMBER): $$($(1)_EXERCISES)
 ALL_PROGRAMS += $$($(1)_PROGRAMS)
 ALL_EXERCISES += $$($(1)_EXERCISES)
 endef
-$(foreach c,$(CHAPTER_DIRS),$(eval $(call chapter_rules,$(c))))
+$(foreach c,$(BUILDABLE_CHAPTERS),$(eval $(call chapter_rules,$(c))))
 
 $(BUILD)/tests/tap.o: tests/tap.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
@@ -128,10 +149,14 @@ $(BUILD)/tests/unit/%.t: tests/unit/%.c $(BUILD)/tests/tap.o $(LIBCOMMON) $(FLAG
 	$(say) CCLD $@
 	$(Q)$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/tap.o $(LIBCOMMON) $(LDLIBS)
 
+# bench/NN-x.c is chapter NN's: it gets that chapter's libraries, and is left out with it.
+bench_chapter = $(filter $(firstword $(subst -, ,$(notdir $(1))))-%,$(CHAPTER_DIRS))
+BENCH_PROGRAMS := $(foreach b,$(BENCH_PROGRAMS),$(if $(foreach c,$(call bench_chapter,$(b)),$($(c)_PKG_MISSING)),,$(b)))
+
 $(BUILD)/bench/%: bench/%.c $(LIBCOMMON) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(say) CCLD $@
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCOMMON) $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(foreach c,$(call bench_chapter,$@),$($(c)_PKG_CFLAGS)) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCOMMON) $(foreach c,$(call bench_chapter,$@),$($(c)_PKG_LIBS)) $(LDLIBS)
 
 all: $(LIBCOMMON) $(ALL_PROGRAMS) $(UNIT_TESTS) $(BENCH_PROGRAMS)
 

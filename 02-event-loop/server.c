@@ -33,7 +33,7 @@ static void stop_loop(struct loop *loop, void *arg)
 int main(int argc, char **argv)
 {
     long port = 0, backlog = 10000, max_connections = 500, clients = 100;
-    double seconds = 2, idle_timeout = 60;
+    double seconds = 2, idle_timeout = 60, request_timeout = 10, min_rate = 1024;
     bool quick = false;
     const struct opt opts[] = {
         OPT_INT("port", "N", &port, 0, 65535, "TCP port on 127.0.0.1 (0: any free port)"),
@@ -42,6 +42,9 @@ int main(int argc, char **argv)
                 "served at once; the next wait in the backlog (the article's Semaphore(500))"),
         OPT_DOUBLE("idle-timeout", "S", &idle_timeout, 0.01, 86400,
                    "close a connection silent this long (408 if it sent half a request)"),
+        OPT_DOUBLE("request-timeout", "S", &request_timeout, 0.01, 86400,
+                   "a request must arrive (a response be read) within S seconds..."),
+        OPT_DOUBLE("min-rate", "B", &min_rate, 1, 1e12, "...plus one second per B bytes of it"),
         OPT_DOUBLE("seconds", "S", &seconds, 0, 86400, "how long to serve (0: until Ctrl-C)"),
         OPT_INT("clients", "N", &clients, 0, 10000,
                 "connections of a load client run in a child for --seconds (0: none)"),
@@ -90,8 +93,11 @@ int main(int argc, char **argv)
     }
 
     struct loop *loop = loop_new();
-    struct httpd_options o = {
-        .max_connections = max_connections, .idle_timeout = idle_timeout, .request_max = 8192};
+    struct httpd_options o = {.max_connections = max_connections,
+                              .idle_timeout = idle_timeout,
+                              .request_timeout = request_timeout,
+                              .min_rate = min_rate,
+                              .request_max = 8192};
     struct httpd *s = httpd_start(loop, listen_fd, &o);
     loop_add_signal_handler(loop, SIGINT, stop_loop, NULL);
     loop_add_signal_handler(loop, SIGTERM, stop_loop, NULL);

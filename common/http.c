@@ -29,15 +29,16 @@ static bool is_value_char(unsigned char c)
     return c == '\t' || (c >= ' ' && c != 0x7f);
 }
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';
 }
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 /* s[0, n) equals `word`, ASCII letters in any case (header names and tokens are caseless). */
 static bool equal_nocase(const char *s, size_t n, const char *word)
@@ -53,6 +54,40 @@ static bool equal_nocase(const char *s, size_t n, const char *word)
         if (a != b)
             return false;
     }
+    return true;
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * The four forms of a request target (RFC 9112 §3.2): origin "/path", absolute
+ * "scheme://...", authority "host:port" (CONNECT only), asterisk "*" (OPTIONS only).
+ */
+static bool target_form_ok(const struct http_request *req)
+{
+    const char *t = req->target;
+    size_t n = req->target_len;
+    if (t[0] == '/')
+        return true;
+    if (n == 1 && t[0] == '*')
+        return http_method_is(req, "OPTIONS");
+    if (http_method_is(req, "CONNECT"))
+        return true;
+    size_t i = 0;
+    while (i < n && (is_alpha(t[i]) || (i > 0 && (is_digit(t[i]) || strchr("+-.", t[i])))))
+        i++;
+    return i > 0 && n - i >= 3 && memcmp(t + i, "://", 3) == 0;
+}
+
+/* A Host value is uri-host [":" port]: no space, slash, '@' or control (RFC 9112 §3.2). */
+static bool host_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_alpha(s[i]) && !is_digit(s[i]) && !strchr("-._~!$&'()*+,;=:[]%", s[i]))
+            return false;
     return true;
 }
 
@@ -74,6 +109,9 @@ static int parse_request_line(const char *line, size_t len, struct http_request 
         return -400;
     req->target = line + target;
     req->target_len = i - target;
+
+    if (!target_form_ok(req))
+        return -400;
 
     const char *v = line + i + 1;
     if (len - i - 1 != 8 || memcmp(v, "HTTP/", 5) != 0 || !is_digit(v[5]) || v[6] != '.' ||
@@ -144,11 +182,12 @@ static bool list_has(const char *s, size_t n, const char *token)
 }
 
 /* What the headers mean for framing and the connection: 0, or minus a status. */
-static int apply_headers(struct http_request *req, size_t *content_length)
+static int apply_headers(struct http_request *req, size_t *content_length, bool *expect_continue)
 {
     bool have_length = false, close = false, keep_alive = false;
     int hosts = 0;
     *content_length = 0;
+    *expect_continue = false;
     for (size_t i = 0; i < req->header_count; i++) {
         const struct http_header *h = &req->headers[i];
         if (equal_nocase(h->name, h->name_len, "content-length")) {
@@ -163,7 +202,13 @@ static int apply_headers(struct http_request *req, size_t *content_length)
         } else if (equal_nocase(h->name, h->name_len, "transfer-encoding")) {
             return -501;
         } else if (equal_nocase(h->name, h->name_len, "host")) {
+            if (!host_ok(h->value, h->value_len))
+                return -400;
             hosts++;
+        } else if (equal_nocase(h->name, h->name_len, "expect")) {
+            if (!equal_nocase(h->value, h->value_len, "100-continue"))
+                return -417; /* RFC 9110 §10.1.1: the only expectation there is */
+            *expect_continue = true;
         } else if (equal_nocase(h->name, h->name_len, "connection")) {
             close |= list_has(h->value, h->value_len, "close");
             keep_alive |= list_has(h->value, h->value_len, "keep-alive");
@@ -175,6 +220,30 @@ static int apply_headers(struct http_request *req, size_t *content_length)
     /* HTTP/1.1 connections persist unless closed; HTTP/1.0 ones only when asked to. */
     req->keep_alive = !close && (req->minor_version == 1 || keep_alive);
     return 0;
+}
+
+/*
+ * Before its line ends, does the request line begin like one: a method's bytes, then a
+ * space? Bytes that never can (a TLS ClientHello starts with 0x16) are refused at once,
+ * not after the client has filled the buffer or gone silent. Each byte is looked at once.
+ */
+static bool could_begin_request(struct http_parser *p, const char *buf, size_t limit)
+{
+    if (p->checked < p->line_start)
+        p->checked = p->line_start;
+    for (; !p->method_seen && p->checked < limit; p->checked++) {
+        unsigned char c = (unsigned char)buf[p->checked];
+        if (c == '\r' || c == '\n')
+            return true; /* a line end: the line's own parser decides */
+        if (c == ' ') {
+            if (p->checked == p->line_start)
+                return false;
+            p->method_seen = true;
+        } else if (!is_tchar(c)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Find the end of the head, checking the request line as soon as it is complete. */
@@ -204,6 +273,8 @@ static int scan_head(struct http_parser *p, const char *buf, size_t limit, struc
             p->head_end = eol + 1;
         }
     }
+    if (!p->have_request_line && !could_begin_request(p, buf, limit))
+        return -400;
     return 0;
 }
 
@@ -233,16 +304,28 @@ long http_parse_request(struct http_parser *p, const char *buf, size_t len, size
         pos = eol + 1;
     }
     size_t body_len;
-    err = apply_headers(req, &body_len);
+    bool expect_continue;
+    err = apply_headers(req, &body_len, &expect_continue);
     if (err)
         return err;
     if (body_len > max - p->head_end)
         return -413;
-    if (p->head_end + body_len > len)
+    if (p->head_end + body_len > len) {
+        /* The client waits for a 100 only if it has sent nothing of the body yet. */
+        p->continue_due = expect_continue && len == p->head_end;
         return 0;
+    }
     req->body = body_len ? buf + p->head_end : NULL;
     req->body_len = body_len;
     return (long)(p->head_end + body_len);
+}
+
+bool http_parser_continue_due(struct http_parser *p)
+{
+    if (!p->continue_due || p->continue_sent)
+        return false;
+    p->continue_sent = true;
+    return true;
 }
 
 bool http_method_is(const struct http_request *req, const char *method)
@@ -285,6 +368,7 @@ const char *http_reason(int status)
         {405, "Method Not Allowed"},
         {408, "Request Timeout"},
         {413, "Content Too Large"},
+        {417, "Expectation Failed"},
         {429, "Too Many Requests"},
         {431, "Request Header Fields Too Large"},
         {500, "Internal Server Error"},
@@ -359,6 +443,12 @@ size_t http_format_head(char *out, size_t cap, int status, const char *content_t
         put_str(&o, extra);
     put_str(&o, "\r\n");
     return o.full ? 0 : (size_t)(o.at - out);
+}
+
+size_t http_head_length(const char *buf, size_t len)
+{
+    const char *end = memmem(buf, len, "\r\n\r\n", 4);
+    return end ? (size_t)(end - buf) + 4 : len;
 }
 
 size_t http_format_response(char *out, size_t cap, int status, const char *content_type,

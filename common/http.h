@@ -60,7 +60,11 @@ struct http_parser {
     size_t line_start; /* where the line being searched for begins */
     size_t head_start; /* where the request line begins (after ignored empty lines) */
     size_t head_end;   /* where the body begins, or 0 while the head is incomplete */
+    size_t checked;    /* before the request line ends: bytes seen to begin like one */
     bool have_request_line;
+    bool method_seen;   /* the request line has its method and the space after it */
+    bool continue_due;  /* the head asked for a 100 Continue and its body has not come */
+    bool continue_sent; /* http_parser_continue_due said so already */
 };
 
 /* Ready the parser for a new request (at the start of a connection, after each request). */
@@ -72,12 +76,22 @@ void http_parser_init(struct http_parser *p);
  *   > 0   a whole request (head and body) is there, and took this many bytes;
  *   0     incomplete: call again with the same bytes and more after them;
  *   < 0   minus the status to answer before closing the connection:
- *         -400 malformed, -413 body too large for `max`, -431 head too large for `max`
+ *         -400 malformed (also: bytes that cannot begin a method, refused before the
+ *         line ends; a Host that is not host[:port]; a target that is neither /path nor
+ *         absolute, or * outside OPTIONS), -417 an expectation other than 100-continue,
+ *         -413 body too large for `max`, -431 head too large for `max`
  *         (or more than HTTP_MAX_HEADERS headers), -501 a Transfer-Encoding,
  *         -505 not HTTP/1.x.
  */
 long http_parse_request(struct http_parser *p, const char *buf, size_t len, size_t max,
                         struct http_request *req);
+
+/*
+ * After http_parse_request returned 0: true, once per request, when the client sent
+ * "Expect: 100-continue" and waits for "HTTP/1.1 100 Continue" before sending its body
+ * (RFC 9110 §10.1.1). Any other expectation is refused (-417) by http_parse_request.
+ */
+bool http_parser_continue_due(struct http_parser *p);
 
 bool http_method_is(const struct http_request *req, const char *method);
 bool http_target_is(const struct http_request *req, const char *target);
@@ -97,6 +111,10 @@ const char *http_reason(int status);
  */
 size_t http_format_head(char *out, size_t cap, int status, const char *content_type,
                         size_t content_length, bool keep_alive, const char *extra);
+
+/* Where the head of the response in buf[0, len) ends (after its blank line): a HEAD
+ * request gets those bytes only. len if there is no blank line. */
+size_t http_head_length(const char *buf, size_t len);
 
 /* The head and the body, ready to send: its length, or 0 if it does not fit. */
 size_t http_format_response(char *out, size_t cap, int status, const char *content_type,

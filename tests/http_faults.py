@@ -36,11 +36,11 @@ def ok(passed, description, detail=""):
 class Server:
     started = []  # killed at exit, whatever happens to the test
 
-    def __init__(self, build, *options):
+    def __init__(self, build, *options, preexec=None):
         self.proc = subprocess.Popen(
             [os.path.join(build, "02-event-loop", "server"), "--port", "0", "--clients", "0",
              "--seconds", "0", *options],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
         Server.started.append(self.proc)
         line = self.proc.stdout.readline()
         self.port = int(line.split("127.0.0.1:")[1].split(",")[0])
@@ -180,6 +180,142 @@ def test_garbage(server, bystander):
     ok(bystander_served(bystander), "the bystander is still served")
 
 
+def test_head_everywhere(server, bystander):
+    s = connect(server.port)
+    s.sendall(b"HEAD /nope HTTP/1.1\r\nHost: a\r\n\r\n" + b"HEAD /stats HTTP/1.1\r\nHost: a\r\n\r\n"
+              + b"DELETE / HTTP/1.1\r\nHost: a\r\n\r\n" + GET)
+    r = Reader(s)
+    got = [r.response(head_only=True), r.response(head_only=True), r.response(), r.response()]
+    statuses = [status for status, _, _ in got]
+    ok(statuses == [404, 200, 405, 200] and got[3][2] == b"Hello, World!\n",
+       "HEAD /nope, HEAD /stats, DELETE /, GET /: 404 200 405 200, every HEAD answer without a body",
+       statuses)
+    ok(b"Allow: GET, HEAD" in got[2][1], "the 405 says which methods are allowed")
+    s.close()
+
+
+def answer_within(data, seconds=2):
+    """Send data on a new connection; the status of the answer that comes within seconds."""
+    s = connect(SERVER_PORT[0])
+    s.settimeout(seconds)
+    try:
+        s.sendall(data)
+        return read_response(s)[0]
+    except socket.timeout:
+        return "none"
+    finally:
+        s.close()
+
+
+def test_refused_at_once(server, bystander):
+    SERVER_PORT[0] = server.port
+    ok(answer_within(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03") == 400,
+       "a TLS ClientHello (no line end in it): 400 at once, not after the idle timeout")
+    ok(answer_within(b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n") == 400, "Host: a b: 400")
+    ok(answer_within(b"GET * HTTP/1.1\r\nHost: a\r\n\r\n") == 400, "GET *: 400")
+    s = connect(server.port)
+    s.settimeout(2)
+    s.sendall(b"POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+    try:
+        interim = s.recv(25)
+    except socket.timeout:
+        interim = b"nothing"
+    ok(interim == b"HTTP/1.1 100 Continue\r\n\r\n", "Expect: 100-continue gets its 100 Continue",
+       interim)
+    s.sendall(b"hi")
+    ok(read_response(s)[0] == 405, "then, the body sent, the final answer (405 for POST /)")
+    s.close()
+    ok(bystander_served(bystander), "the bystander is still served")
+
+
+SERVER_PORT = [0]
+
+
+def test_slow_clients(build):
+    """Its own server: a request must arrive within 1 s (plus 1 s per 100 kB)."""
+    server = Server(build, "--request-timeout", "1", "--min-rate", "100000")
+    s = connect(server.port)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ")
+    start, status = time.monotonic(), 0
+    s.settimeout(0.2)
+    while time.monotonic() - start < 6:  # one byte every 0.2 s: the idle timeout never fires
+        try:
+            s.sendall(b"x")
+            status = read_response(s)[0]
+            break
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+    took = time.monotonic() - start
+    ok(status == 408 and took < 4, "a client sending its head a byte at a time: 408 after the "
+       "request deadline", f"status {status} after {took:.1f} s")
+    s.close()
+
+    r = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    r.connect(("127.0.0.1", server.port))
+    r.setblocking(False)
+    flood, sent, start = GET * 2000, 0, time.monotonic()
+    while time.monotonic() - start < 1:  # requests the server answers into a socket never read
+        try:
+            sent += r.send(flood)
+        except BlockingIOError:
+            time.sleep(0.05)
+        except OSError:
+            break
+    r.setblocking(True)
+    time.sleep(3)
+    r.settimeout(TIMEOUT)
+    ended = False
+    try:  # now read: what was sent arrives, then the end, if the server gave up on us
+        while r.recv(1 << 20):
+            pass
+        ended = True
+    except ConnectionResetError:
+        ended = True
+    except socket.timeout:
+        pass
+    ok(ended, "a client that does not read its answers is closed after the deadline too",
+       f"sent {sent} bytes of requests")
+    r.close()
+    stats = Reader(connect(server.port))
+    stats.sock.sendall(b"GET /stats HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+    body = stats.response()[2]
+    ok(b'"timeouts":2' in body, "the server counts the two as timeouts", body)
+    rc, out, err = server.stop()
+    ok(rc == 0 and err.strip() == "", "that server ends cleanly", err)
+
+
+def test_timeout_counted_once(build):
+    server = Server(build, "--idle-timeout", "0.5")
+    s = connect(server.port)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n")
+    status = read_response(s)[0]
+    closed = closed_by_server(s)  # 408, then the server drains until a second silence
+    s.close()
+    stats = Reader(connect(server.port))
+    stats.sock.sendall(b"GET /stats HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+    body = stats.response()[2]
+    ok(status == 408 and closed and b'"timeouts":1' in body,
+       "half a request then silence: 408, closed, and counted as one timeout", body)
+    server.stop()
+
+
+def test_fd_limit_log(build):
+    """At the fd limit, the server pauses accept() every 100 ms; it says so once, not each time."""
+    import resource
+    server = Server(build, preexec=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (32, 32)))
+    socks = [connect(server.port) for _ in range(60)]
+    time.sleep(1.5)
+    for s in socks:
+        s.close()
+    rc, out, err = server.stop()
+    lines = [line for line in err.splitlines() if "accept" in line]
+    ok(rc == 0 and 1 <= len(lines) <= 2, "1.5 s at the fd limit: one or two lines about it",
+       "\n".join(lines[:5]) + f"\n({len(lines)} lines)")
+
+
 def test_half_then_silence(build):
     """Its own server, whose idle timeout is short: 1 s."""
     server = Server(build, "--idle-timeout", "1")
@@ -308,7 +444,8 @@ def main():
     ok(bystander_served(bystander), "the bystander is served")
     fds_before = server.fds()
 
-    for test in (test_protocol, test_megabyte_without_newline, test_garbage,
+    for test in (test_protocol, test_head_everywhere, test_refused_at_once,
+                 test_megabyte_without_newline, test_garbage,
                  test_disconnect_mid_response, test_backpressure, test_storm):
         run(test, server, bystander)
 
@@ -321,6 +458,8 @@ def main():
     ok(err.strip() == "", "and it wrote nothing on stderr (no sanitizer report)", err)
     run(test_half_then_silence, build)
     run(test_limit_waits, build)
+    for test in (test_slow_clients, test_timeout_counted_once, test_fd_limit_log):
+        run(test, build)
     print(f"1..{count}")
     return 1 if failed else 0
 

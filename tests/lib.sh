@@ -69,6 +69,21 @@ require_optional() {
     fi
 }
 
+# require_libs CHAPTER-DIR: skip the test when a library the chapter's LIBS file names
+# is missing (the Makefile then leaves the chapter out), saying which package to install;
+# fail instead when LAB_REQUIRE_ALL=1.
+require_libs() {
+    rl_missing=
+    rl_modules=
+    while read -r rl_module rl_package; do
+        case $rl_module in '#'* | '') continue ;; esac
+        rl_modules="$rl_modules $rl_module"
+        pkg-config --exists "$rl_module" 2>/dev/null || rl_missing="$rl_missing $rl_package"
+    done <"$1/LIBS"
+    [ -z "$rl_missing" ] && return 0
+    require_optional false "$1's libraries ($rl_modules; apt-get install pkg-config$rl_missing)"
+}
+
 # run PROGRAM [ARGS...]: run $LAB_BUILD/PROGRAM (bounded by $RUN_TIMEOUT seconds,
 # 120 by default); sets $out (stdout and stderr), $rc (exit status) and $results
 # (the file where the program recorded its figures, see common/results.h).

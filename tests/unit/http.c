@@ -159,6 +159,12 @@ static void test_bad_requests(void)
         {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n", -413,
          "a body that would not fit in max, refused before it arrives"},
         {"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", -501, "a chunked body"},
+        {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", -400, "a space in Host (RFC 9112 \u00a73.2)"},
+        {"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", -400, "a slash in Host"},
+        {"GET * HTTP/1.1\r\nHost: a\r\n\r\n", -400, "GET * (the asterisk is OPTIONS' alone)"},
+        {"GET a HTTP/1.1\r\nHost: a\r\n\r\n", -400, "a target neither /path nor absolute"},
+        {"POST / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx", -417,
+         "an expectation other than 100-continue"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct bad_case *c = &cases[i];
@@ -177,6 +183,71 @@ static void test_bad_requests(void)
                         "\r\n\r\nhi";
     is_long(parse_whole(twice, strlen(twice), MAX, &req), (long)strlen(twice),
             "the same length twice is accepted");
+}
+
+/* Bytes that can never start a method are refused before a line end arrives. */
+static void test_refused_at_once(void)
+{
+    static const char tls[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
+    struct http_request req;
+    is_long(parse_whole(tls, sizeof tls - 1, MAX, &req), -400,
+            "a TLS ClientHello without a line end: 400 at once");
+    is_long(parse_whole("G", 1, MAX, &req), 0, "\"G\" may still become GET: wait");
+    is_long(parse_whole("\r\nGE", 4, MAX, &req), 0, "an empty line, then GE: wait");
+    is_long(parse_whole("GE(", 3, MAX, &req), -400, "\"GE(\": no method holds a '(': 400");
+    is_long(parse_whole(" GET", 4, MAX, &req), -400, "a request line starting with a space: 400");
+    size_t at;
+    char *arrived;
+    is_long(parse_trickled(tls, sizeof tls - 1, MAX, &req, &at, &arrived), -400,
+            "byte by byte, too");
+    is_long((long)at, 1, "refused at its first byte");
+    free(arrived);
+}
+
+static void test_host_and_target_forms(void)
+{
+    static const char *const good[] = {
+        "GET / HTTP/1.1\r\nHost: a.example:8080\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: [::1]:80\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost:\r\n\r\n",
+        "GET http://a/x HTTP/1.1\r\nHost: a\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct http_request req;
+        long n = parse_whole(good[i], strlen(good[i]), MAX, &req);
+        ok(n == (long)strlen(good[i]), "accepted: %.*s", (int)strcspn(good[i], "\r"), good[i]);
+    }
+}
+
+/* Expect: 100-continue: the parser says once that the client waits for a 100. */
+static void test_expect_continue(void)
+{
+    const char *head = "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\n"
+                       "Content-Length: 2\r\n\r\n";
+    char buf[256];
+    snprintf(buf, sizeof buf, "%shi", head);
+    struct http_parser p;
+    struct http_request req;
+    http_parser_init(&p);
+    is_long(http_parse_request(&p, buf, strlen(head), MAX, &req), 0, "head alone: incomplete");
+    ok(http_parser_continue_due(&p), "and a 100 Continue is due");
+    ok(!http_parser_continue_due(&p), "once");
+    is_long(http_parse_request(&p, buf, strlen(buf), MAX, &req), (long)strlen(buf),
+            "then the body arrives: the whole request");
+    http_parser_init(&p);
+    is_long(http_parse_request(&p, buf, strlen(buf), MAX, &req), (long)strlen(buf),
+            "head and body together:");
+    ok(!http_parser_continue_due(&p), "no 100 is due (the client sent the body already)");
+}
+
+/* A HEAD answer is the head of the GET answer: where it ends. */
+static void test_head_length(void)
+{
+    char out[256];
+    size_t n = http_format_response(out, sizeof out, 404, "text/plain", "gone\n", 5, true);
+    is_long((long)http_head_length(out, n), (long)(n - 5), "http_head_length finds the body");
+    is_long((long)http_head_length("HTTP/1.1 200 OK\r\n", 17), 17, "no blank line: all of it");
 }
 
 static void test_connection_header(void)
@@ -285,6 +356,10 @@ int main(void)
     test_split_at_every_byte();
     test_pipelined();
     test_bad_requests();
+    test_refused_at_once();
+    test_host_and_target_forms();
+    test_expect_continue();
+    test_head_length();
     test_connection_header();
     test_limits();
     test_format();

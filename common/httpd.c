@@ -1,10 +1,10 @@
 /*
  * httpd.c — the server (see httpd.h): accepting connections up to the limit, the list of
- * connections in order of last activity and the one timer that closes the silent ones,
- * starting, stopping, the report. A connection's I/O is in httpd_conn.c, answering its
+ * connections in order of last activity and the one timer that closes the silent and the
+ * slow ones, starting, stopping, the report. A connection's I/O is in httpd_conn.c, answering its
  * requests in httpd_answer.c; httpd_private.h says how the files fit together. Read them
  * in the order things happen: accept (here), read and send (httpd_conn.c), answer
- * (httpd_answer.c), close for silence (here).
+ * (httpd_answer.c), close for silence or slowness (here).
  */
 #include "httpd.h"
 #include "httpd_answer.h"
@@ -89,6 +89,7 @@ static void retry_accept(struct loop *loop, void *arg)
 void httpd_close_conn(struct conn *c)
 {
     struct httpd *s = c->srv;
+    httpd_conn_drop_delayed(c);
     loop_remove_reader(s->loop, c->fd); /* the loop forgets the fd before it is closed */
     loop_remove_writer(s->loop, c->fd);
     close(c->fd);
@@ -98,6 +99,24 @@ void httpd_close_conn(struct conn *c)
     free(c);
     s->stats.open--;
     resume_accepting(s); /* a place is free: the next connection waiting in the backlog */
+}
+
+/* At most a line every 10 s: at the fd limit the server pauses 10 times a second. */
+static void say_fd_limit(struct httpd *s, int err)
+{
+    uint64_t now = loop_time_ns(s->loop);
+    if (s->fd_limit_said_ns && now - s->fd_limit_said_ns < 10 * (uint64_t)1000000000) {
+        s->fd_limit_unsaid++;
+        return;
+    }
+    fprintf(stderr, "%s: accept: %s: pausing for 100 ms", program_invocation_short_name,
+            strerror(err));
+    if (s->fd_limit_unsaid)
+        fprintf(stderr, " (%llu pauses more since the last line)",
+                (unsigned long long)s->fd_limit_unsaid);
+    fprintf(stderr, "; said again in 10 s at most\n");
+    s->fd_limit_said_ns = now ? now : 1;
+    s->fd_limit_unsaid = 0;
 }
 
 static void on_acceptable(struct loop *loop, void *arg)
@@ -113,8 +132,7 @@ static void on_acceptable(struct loop *loop, void *arg)
         if (fd == -1) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
                 /* Without a pause the listening socket stays readable and the loop spins. */
-                fprintf(stderr, "%s: accept: %s: pausing for 100 ms\n",
-                        program_invocation_short_name, strerror(errno));
+                say_fd_limit(s, errno);
                 pause_accepting(s);
                 s->retry = loop_call_later(loop, 0.1, retry_accept, s);
             }
@@ -130,23 +148,45 @@ static void on_acceptable(struct loop *loop, void *arg)
         s->stats.accepted++;
         if (s->stats.open > s->stats.peak_open)
             s->stats.peak_open = s->stats.open;
-        if (loop_add_reader(loop, fd, httpd_conn_on_readable, c) < 0)
+        c->reading = loop_add_reader(loop, fd, httpd_conn_on_readable, c) == 0;
+        if (!c->reading)
             httpd_close_conn(c);
     }
 }
 
-/* ---- the idle timeout: one timer for every connection ---- */
+/* ---- the idle timeout and the request deadline: one timer for every connection ---- */
 
 static void sweep_interval(struct httpd *s);
 
-/* Oldest first, close the connections silent for idle_timeout; stop at the first that is not. */
+/*
+ * Has the connection run out of time? Silent for idle_timeout; or a request still
+ * arriving (a response still leaving) after request_timeout plus a second per min_rate
+ * bytes of it. A response the handler delays is the server's doing: no deadline runs.
+ */
+static bool out_of_time(const struct httpd *s, const struct conn *c, uint64_t now)
+{
+    if (c->delayed)
+        return false;
+    if (now - c->active_ns >= (uint64_t)(s->opt.idle_timeout * 1e9))
+        return true;
+    if (!c->busy_since_ns || s->opt.request_timeout <= 0)
+        return false;
+    double allowed = s->opt.request_timeout;
+    if (s->opt.min_rate > 0)
+        allowed += (double)c->busy_bytes / s->opt.min_rate;
+    return (double)(now - c->busy_since_ns) >= allowed * 1e9;
+}
+
+/* Every connection is looked at: a deadline can fall due in any of them, not only the oldest. */
 static void sweep(struct loop *loop, void *arg)
 {
     struct httpd *s = arg;
-    uint64_t now = loop_time_ns(loop), timeout = (uint64_t)(s->opt.idle_timeout * 1e9);
-    while (s->oldest && now - s->oldest->active_ns >= timeout) {
-        s->stats.timeouts++;
-        httpd_conn_time_out(s->oldest); /* it leaves the front: closed, or touched (408) */
+    uint64_t now = loop_time_ns(loop);
+    struct conn *last = s->newest;
+    for (struct conn *c = s->oldest, *next; c; c = next) {
+        next = c == last ? NULL : c->newer; /* those touched meanwhile moved past `last` */
+        if (out_of_time(s, c, now))
+            httpd_conn_time_out(c); /* closed, or touched (408) */
     }
     sweep_interval(s);
 }
@@ -154,7 +194,10 @@ static void sweep(struct loop *loop, void *arg)
 /* Look a few times per timeout, at most once a second: a timeout may be late by 1/4. */
 static void sweep_interval(struct httpd *s)
 {
-    double every = s->opt.idle_timeout / 4;
+    double every = s->opt.idle_timeout;
+    if (s->opt.request_timeout > 0 && s->opt.request_timeout < every)
+        every = s->opt.request_timeout;
+    every /= 4;
     every = every < 0.01 ? 0.01 : every > 1 ? 1 : every;
     s->sweep = loop_call_later(s->loop, every, sweep, s);
 }
@@ -201,6 +244,12 @@ struct httpd *httpd_start(struct loop *loop, int listen_fd, const struct httpd_o
 struct httpd_stats httpd_get_stats(const struct httpd *s)
 {
     return s->stats;
+}
+
+void httpd_reset_peaks(struct httpd *s)
+{
+    s->stats.peak_open = s->stats.open;
+    s->stats.peak_in_flight = s->stats.in_flight;
 }
 
 void httpd_close(struct httpd *s)
@@ -281,7 +330,10 @@ pid_t httpd_spawn(int listen_fd, const struct httpd_options *o)
     loop_add_signal_handler(loop, SIGINT, stop_loop, NULL);
     sigprocmask(SIG_SETMASK, &old, NULL);
     loop_run_forever(loop);
-    httpd_report(s);
+    if (o->report)
+        o->report(s, o->handler_arg);
+    else
+        httpd_report(s);
     httpd_close(s);
     loop_close(loop);
     exit(0);

@@ -11,8 +11,11 @@ struct conn;
 /* The reader of a connection's socket: read what came, answer it, send the answers. */
 void httpd_conn_on_readable(struct loop *loop, void *arg);
 
-/* The connection was silent for the idle timeout: close it (408 first if it left half a
- * request). */
+/* The connection was silent for the idle timeout, or too slow for its request deadline:
+ * close it (408 first if it left half a request). */
 void httpd_conn_time_out(struct conn *c);
+
+/* Forget a delayed response that will now never be sent (the connection is closing). */
+void httpd_conn_drop_delayed(struct conn *c);
 
 #endif

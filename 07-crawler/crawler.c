@@ -1,0 +1,256 @@
+/* crawler.c — see crawler.h. */
+#include "crawler.h"
+#include "curl_loop.h"
+#include "links.h"
+#include "tally.h"
+
+#include "check.h"
+#include "full_io.h"
+#include "loop.h"
+#include "queue.h"
+#include "rng.h"
+#include "say.h"
+#include "task.h"
+#include "task_group.h"
+#include "timeout.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct job {
+    char *url;
+    long depth;
+};
+
+struct crawler {
+    struct curl_loop *cl;
+    const struct crawl_options *o;
+    struct crawl_stats *st;
+    struct queue *q;
+    struct tally seen;       /* url_key of every URL queued */
+    struct tally hosts;      /* host:port of the start URLs */
+    struct host_limits *limits;
+    struct rng rng;
+    long in_flight, queued;
+};
+
+static void job_free(void *item)
+{
+    struct job *j = item;
+    free(j->url);
+    free(j);
+}
+
+/* Queue url (at depth) unless it was seen, or the crawl is full: a URL is marked seen
+ * before it is queued, so it is queued once. */
+static void enqueue(struct crawler *c, const char *url, long depth)
+{
+    if (c->queued >= c->o->max_pages)
+        return;
+    char *key = url_key(url);
+    if (!key)
+        return;
+    struct tally_entry *e = tally_count(&c->seen, key, strlen(key), 0);
+    if (e->hits > 1 && !c->o->no_visited_set) {
+        free(key);
+        return;
+    }
+    struct job *j = xmalloc(sizeof *j);
+    *j = (struct job){key, depth};
+    c->queued++;
+    queue_put_nowait(c->q, j); /* unbounded: never full; max_pages bounds it */
+}
+
+static bool host_allowed(struct crawler *c, const char *url)
+{
+    if (c->o->any_host)
+        return true;
+    char *host = url_host_port(url);
+    bool allowed = false;
+    for (size_t i = 0; host && i < c->hosts.cap; i++)
+        allowed |= c->hosts.slot[i].key && strcmp(c->hosts.slot[i].key, host) == 0;
+    free(host);
+    return allowed;
+}
+
+static void follow_links(struct crawler *c, const struct job *j, const struct fetch_result *r)
+{
+    if (j->depth >= c->o->depth || !links_is_html(r->content_type) || !r->body)
+        return;
+    struct links l;
+    links_extract(r->body, r->body_len, r->url ? r->url : j->url, &l);
+    long followed = 0;
+    for (size_t i = 0; i < l.count; i++) {
+        if (c->o->links_per_page && followed == c->o->links_per_page)
+            break;
+        if (!host_allowed(c, l.url[i]))
+            continue;
+        followed++;
+        enqueue(c, l.url[i], j->depth + 1);
+    }
+    links_free(&l);
+}
+
+/* One attempt, within the host's limit and the per-URL deadline. */
+static int attempt(struct crawler *c, const char *url, struct fetch_result *r)
+{
+    struct semaphore *slot = NULL;
+    if (c->limits) {
+        int err = host_limits_acquire(c->limits, url, &slot);
+        if (err)
+            return err;
+    }
+    if (++c->in_flight > c->st->in_flight_peak)
+        c->st->in_flight_peak = c->in_flight;
+    /* The deadline is the task's timeout() scope (asyncio.timeout); libcurl's own
+     * CURLOPT_TIMEOUT_MS, at twice that, is only a backstop. */
+    struct fetch_options fo = c->o->fetch;
+    fo.timeout = 2 * c->o->timeout;
+    struct timeout *deadline = timeout(c->o->timeout > 0 ? c->o->timeout : INFINITY);
+    int err = timeout_enter(deadline);
+    if (!err)
+        err = fetch(c->cl, url, &fo, r);
+    err = timeout_exit(deadline, err);
+    if (err == -ETIMEDOUT && r->curl_code == CURLE_OK) /* our deadline, not libcurl's */
+        snprintf(r->error, sizeof r->error, "no answer within %g s", c->o->timeout);
+    c->in_flight--;
+    host_limits_release(slot); /* whatever happened: a timeout or a cancel frees the slot */
+    return err;
+}
+
+/* The body in save_dir/NNNNNN.body, and a line in save_dir/index.tsv: names never come
+ * from the URL, and openat with O_NOFOLLOW never follows a link planted in the directory. */
+static void save(struct crawler *c, const struct fetch_result *r, const char *url)
+{
+    char name[32];
+    snprintf(name, sizeof name, "%06ld.body", c->st->requested);
+    int fd = openat(c->o->save_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 || (r->body_len && !write_all(fd, r->body, r->body_len)))
+        say("cannot save %s in the directory: %s", name, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    int index = openat(c->o->save_dir, "index.tsv",
+                       O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (index >= 0) {
+        dprintf(index, "%s\t%s\n", name, url);
+        close(index);
+    }
+}
+
+static void record(struct crawler *c, const struct job *j, const struct fetch_result *r, int rc,
+                   int attempts, double seconds)
+{
+    struct crawl_stats *st = c->st;
+    bool ok = rc == 0 && r->status >= 200 && r->status < 300;
+    st->requested++;
+    st->ok += ok;
+    st->failed += !ok;
+    st->bytes += (double)r->body_len;
+    st->response_total += seconds;
+    const char *error = rc ? (r->error[0] ? r->error : strerror(-rc)) : "";
+    if (!c->o->quiet)
+        say("%3ld %8zu B  %d attempt%s %6.0f ms  %s%s%s", r->status, r->body_len, attempts,
+            attempts == 1 ? " " : "s", seconds * 1000, j->url, rc ? "  " : "", error);
+    if (c->o->save_dir >= 0 && rc == 0)
+        save(c, r, j->url);
+    if (c->o->report)
+        fprintf(c->o->report, "%s\t%ld\t%zu\t%d\t%.0f\t%s\n", j->url, r->status, r->body_len,
+                attempts, seconds * 1000, error);
+}
+
+/* Fetch one URL, retrying what policy.h calls transient; then follow its links. */
+static int visit(struct crawler *c, const struct job *j)
+{
+    struct fetch_result r = {0};
+    int rc, n = 0;
+    double began = loop_time(loop_get_running());
+    for (;;) {
+        fetch_result_free(&r);
+        rc = attempt(c, j->url, &r);
+        n++;
+        c->st->attempts++;
+        c->st->connects += r.connects;
+        c->st->timeouts += rc == -ETIMEDOUT;
+        c->st->cut += rc == -EFBIG;
+        if (rc == -ECANCELED || !retry_should(&c->o->retry, n, rc, r.status))
+            break;
+        int err = async_sleep(retry_delay(&c->o->retry, n, r.retry_after, &c->rng));
+        if (err) {
+            rc = err;
+            break;
+        }
+    }
+    if (rc != -ECANCELED) {
+        record(c, j, &r, rc, n, loop_time(loop_get_running()) - began);
+        if (rc == 0)
+            follow_links(c, j, &r);
+    }
+    fetch_result_free(&r);
+    return rc == -ECANCELED ? rc : 0;
+}
+
+static void *worker(void *arg)
+{
+    struct crawler *c = arg;
+    for (;;) {
+        void *item;
+        int err = queue_get(c->q, &item);
+        if (err == -ESHUTDOWN)
+            return NULL; /* the crawl is over */
+        if (err)
+            return task_raise(err, "waiting for a URL");
+        err = visit(c, item);
+        job_free(item);
+        queue_task_done(c->q); /* always: else queue_join would wait for ever */
+        if (err)
+            return task_raise(err, "fetching");
+    }
+}
+
+void crawl_report_header(FILE *report)
+{
+    fprintf(report, "url\tstatus\tbytes\tattempts\tms\terror\n");
+}
+
+int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl_options *o,
+          struct crawl_stats *st)
+{
+    *st = (struct crawl_stats){0};
+    struct crawler c = {.cl = cl, .o = o, .st = st, .q = queue_new(0)};
+    queue_set_drop(c.q, job_free);
+    tally_init(&c.seen);
+    tally_init(&c.hosts);
+    rng_seed(&c.rng, o->seed);
+    if (o->per_host > 0)
+        c.limits = host_limits_new(o->per_host);
+    double began = loop_time(loop_get_running());
+    for (size_t i = 0; i < n; i++) {
+        char *host = url_host_port(start[i]);
+        if (host)
+            tally_count(&c.hosts, host, strlen(host), 0);
+        free(host);
+        enqueue(&c, start[i], 0);
+    }
+    struct task_group *g = task_group();
+    for (long i = 0; i < o->concurrency; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "worker-%ld", i + 1);
+        task_group_create_task(g, name, worker, &c);
+    }
+    int err = queue_join(c.q); /* every URL queued is done: the crawl is complete */
+    queue_shutdown(c.q, true); /* the workers end (-ESHUTDOWN); on a cancel, the rest goes */
+    err = task_group_exit(g, err);
+    task_group_free(g);
+    st->seconds = loop_time(loop_get_running()) - began;
+    queue_free(c.q);
+    tally_free(&c.seen);
+    tally_free(&c.hosts);
+    if (c.limits)
+        host_limits_free(c.limits);
+    return err;
+}

@@ -1,0 +1,283 @@
+/* curl_loop.c — see curl_loop.h for the protocol, step by step. */
+#include "curl_loop.h"
+
+#include "check.h"
+#include "loop.h"
+#include "say.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* One per transfer: what CURLOPT_PRIVATE points to. */
+struct transfer {
+    curl_loop_done *done;
+    void *arg;
+};
+
+/* One per socket libcurl asked us to watch: what curl_multi_assign attaches to it. */
+struct watch {
+    struct curl_loop *cl;
+    curl_socket_t fd;
+    struct watch *prev, *next; /* every watch, to free those libcurl never removes */
+};
+
+struct curl_loop {
+    struct loop *loop;
+    CURLM *multi;
+    struct loop_handle timer;
+    bool in_callback; /* inside one of libcurl's callbacks: calling libcurl is forbidden */
+    bool trace;
+    long running;
+    struct curl_loop_stats stats;
+    struct watch *watches;
+    unsigned char *removed; /* removed[fd]: this fd number had a REMOVE (to count reuse) */
+    size_t removed_cap;
+};
+
+static void on_timer(struct loop *loop, void *arg);
+static void on_readable(struct loop *loop, void *arg);
+static void on_writable(struct loop *loop, void *arg);
+
+/* ---- libcurl's two callbacks: they only change what the loop watches ---- */
+
+static const char *what_name(int what)
+{
+    static const char *const names[] = {"NONE", "IN", "OUT", "INOUT", "REMOVE"};
+    return what >= 0 && what <= 4 ? names[what] : "?";
+}
+
+static bool was_removed(struct curl_loop *cl, curl_socket_t fd, bool set)
+{
+    if ((size_t)fd >= cl->removed_cap) {
+        size_t cap = (size_t)fd * 2 + 64;
+        cl->removed = realloc(cl->removed, cap);
+        if (!cl->removed)
+            die("out of memory");
+        for (size_t i = cl->removed_cap; i < cap; i++)
+            cl->removed[i] = 0;
+        cl->removed_cap = cap;
+    }
+    bool was = cl->removed[fd];
+    cl->removed[fd] = set;
+    return was;
+}
+
+static void unlink_watch(struct watch *w)
+{
+    *(w->prev ? &w->prev->next : &w->cl->watches) = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+}
+
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *clientp, void *socketp)
+{
+    (void)easy;
+    struct curl_loop *cl = clientp;
+    struct watch *w = socketp;
+    cl->stats.socket_calls++;
+    if (cl->trace)
+        say("curl: socket fd %d %s%s", (int)fd, what_name(what), w ? "" : " (new to the loop)");
+    if (what == CURL_POLL_REMOVE) {
+        if (!w)
+            return 0; /* never announced: nothing to undo */
+        loop_remove_reader(cl->loop, fd); /* the fd may be closed already: both tolerate it */
+        loop_remove_writer(cl->loop, fd);
+        unlink_watch(w);
+        free(w); /* libcurl forgets socketp now; the number may come back as a new socket */
+        was_removed(cl, fd, true);
+        cl->stats.fds_removed++;
+        cl->stats.watched--;
+        return 0;
+    }
+    if (!w) {
+        w = xmalloc(sizeof *w);
+        *w = (struct watch){cl, fd, NULL, NULL};
+        curl_multi_assign(cl->multi, fd, w);
+        cl->stats.fds_registered++;
+        if (was_removed(cl, fd, false))
+            cl->stats.fds_reused++;
+        w->next = cl->watches;
+        if (cl->watches)
+            cl->watches->prev = w;
+        cl->watches = w;
+        if (++cl->stats.watched > cl->stats.peak_watched)
+            cl->stats.peak_watched = cl->stats.watched;
+    }
+    int err = 0;
+    if (what & CURL_POLL_IN)
+        err = loop_add_reader(cl->loop, fd, on_readable, w);
+    else
+        loop_remove_reader(cl->loop, fd);
+    if (!err && (what & CURL_POLL_OUT))
+        err = loop_add_writer(cl->loop, fd, on_writable, w);
+    else if (!err)
+        loop_remove_writer(cl->loop, fd);
+    return err ? -1 : 0; /* -1 would make libcurl fail every transfer: only if the loop refuses */
+}
+
+static int on_timer_change(CURLM *multi, long timeout_ms, void *clientp)
+{
+    (void)multi;
+    struct curl_loop *cl = clientp;
+    cl->stats.timer_calls++;
+    if (cl->trace)
+        say("curl: timer %ld ms%s", timeout_ms, timeout_ms < 0 ? " (delete)" : "");
+    loop_cancel(cl->loop, cl->timer); /* one timer: each call replaces the last */
+    if (timeout_ms < 0) {
+        cl->stats.timer_deletes++;
+        return 0;
+    }
+    if (timeout_ms == 0)
+        cl->stats.zero_timers++; /* "now" — but not from in here: from the loop, next turn */
+    cl->timer = loop_call_later(cl->loop, (double)timeout_ms / 1000, on_timer, cl);
+    return 0;
+}
+
+/* ---- the loop's side: an fd is ready, or the timer is due: tell libcurl, then drain ---- */
+
+static void drain_completions(struct curl_loop *cl)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(cl->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        CURL *easy = msg->easy_handle; /* read it all before remove_handle frees msg */
+        CURLcode result = msg->data.result;
+        struct transfer *t;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+        curl_multi_remove_handle(cl->multi, easy);
+        cl->running--;
+        cl->stats.completions++;
+        if (cl->trace)
+            say("curl: transfer done: %s", curl_easy_strerror(result));
+        curl_loop_done *done = t->done;
+        void *arg = t->arg;
+        free(t);
+        done(easy, result, arg);
+    }
+}
+
+static void action(struct curl_loop *cl, curl_socket_t fd, int bits)
+{
+    if (cl->in_callback) {
+        cl->stats.reentrant_calls++; /* what this file exists to make impossible */
+        return;
+    }
+    int running;
+    cl->in_callback = true;
+    CURLMcode rc = curl_multi_socket_action(cl->multi, fd, bits, &running);
+    cl->in_callback = false;
+    cl->stats.actions++;
+    if (rc != CURLM_OK) /* "the state of all transfers are uncertain": a bug, not a fault */
+        die("curl_multi_socket_action: %s", curl_multi_strerror(rc));
+    drain_completions(cl);
+}
+
+static void on_readable(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct watch *w = arg;
+    action(w->cl, w->fd, CURL_CSELECT_IN);
+}
+
+static void on_writable(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct watch *w = arg;
+    action(w->cl, w->fd, CURL_CSELECT_OUT);
+}
+
+static void on_timer(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct curl_loop *cl = arg;
+    if (cl->trace)
+        say("loop: curl's timer is due");
+    action(cl, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/* ---- transfers ---- */
+
+struct curl_loop *curl_loop_new(struct loop *loop)
+{
+    /* Counted by libcurl: each curl_loop_new has its curl_loop_free's cleanup. Thread-safe
+     * where curl_version_info says CURL_VERSION_THREADSAFE (Debian 12's does). */
+    if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
+        die("curl_global_init failed");
+    struct curl_loop *cl = xcalloc(1, sizeof *cl);
+    cl->loop = loop;
+    cl->multi = curl_multi_init();
+    if (!cl->multi)
+        die("curl_multi_init failed");
+    curl_multi_setopt(cl->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(cl->multi, CURLMOPT_SOCKETDATA, cl);
+    curl_multi_setopt(cl->multi, CURLMOPT_TIMERFUNCTION, on_timer_change);
+    curl_multi_setopt(cl->multi, CURLMOPT_TIMERDATA, cl);
+    return cl;
+}
+
+CURLM *curl_loop_multi(struct curl_loop *cl)
+{
+    return cl->multi;
+}
+
+void curl_loop_trace(struct curl_loop *cl, bool on)
+{
+    cl->trace = on;
+}
+
+int curl_loop_add(struct curl_loop *cl, CURL *easy, curl_loop_done *done, void *arg)
+{
+    struct transfer *t = xmalloc(sizeof *t);
+    *t = (struct transfer){done, arg};
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, t);
+    if (cl->trace)
+        say("loop: curl_multi_add_handle");
+    if (curl_multi_add_handle(cl->multi, easy) != CURLM_OK) {
+        free(t);
+        return -EINVAL;
+    }
+    cl->running++;
+    return 0;
+}
+
+void curl_loop_remove(struct curl_loop *cl, CURL *easy)
+{
+    struct transfer *t;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+    if (cl->trace)
+        say("loop: curl_multi_remove_handle (cancelled)");
+    if (curl_multi_remove_handle(cl->multi, easy) == CURLM_OK) {
+        free(t);
+        cl->running--;
+    }
+}
+
+long curl_loop_running(const struct curl_loop *cl)
+{
+    return cl->running;
+}
+
+struct curl_loop_stats curl_loop_get_stats(const struct curl_loop *cl)
+{
+    return cl->stats;
+}
+
+void curl_loop_free(struct curl_loop *cl)
+{
+    if (cl->running)
+        die("curl_loop_free: %ld transfers still running: remove them first", cl->running);
+    curl_multi_cleanup(cl->multi); /* may still call on_socket (cached connections closing) */
+    loop_cancel(cl->loop, cl->timer);
+    while (cl->watches) { /* sockets closed without a REMOVE: the loop forgets them too */
+        struct watch *w = cl->watches;
+        loop_remove_reader(cl->loop, w->fd);
+        loop_remove_writer(cl->loop, w->fd);
+        unlink_watch(w);
+        free(w);
+    }
+    free(cl->removed);
+    free(cl);
+    curl_global_cleanup();
+}
