@@ -14,6 +14,12 @@
  * Every page requested gets a line (unless quiet) and a report row; links are followed
  * from HTML pages only, never from other hosts unless any_host, to `depth` levels, and
  * never beyond max_pages URLs in all.
+ * A URL's depth is the depth of the link it was first found by. Pages are fetched at once,
+ * not level by level, so a page first reached through a longer path (a link across its
+ * own level, whose parent answered sooner) is followed to fewer levels: with `depth` N, a
+ * page N links from the start can be missed when the site has such links. Only a crawl
+ * level by level (a barrier between depths) would be exact; the tests that count every
+ * reachable page crawl with no depth limit.
  * Pages saved (save_dir) go into that directory only, whatever their URL says: each
  * body in a file named by its number (000001.body...), and index.tsv maps number to URL;
  * no name comes from a URL, so "../" in a path cannot write outside the directory.

@@ -17,7 +17,7 @@ like "$without" '07-crawler is not built: .*apt-get install pkg-config libcurl4-
     "without the libraries, make names the packages to install"
 unlike "$without" "-o $tap_tmp/plan/07-crawler/" "and builds nothing of chapter 07"
 like "$without" "-o $tap_tmp/plan/02-event-loop/server " "but still builds the other chapters"
-skipped=$(PATH="$tap_tmp/bin:$PATH" sh -c '. tests/lib.sh; require_libs 07-crawler; echo ran')
+skipped=$(PATH="$tap_tmp/bin:$PATH" env -u LAB_REQUIRE_ALL sh -c '. tests/lib.sh; require_libs 07-crawler; echo ran')
 like "$skipped" '^1\.\.0 # SKIP 07-crawler.s libraries .*libcurl4-openssl-dev libxml2-dev' \
     "a chapter 07 test skips, saying what to install"
 required=$(PATH="$tap_tmp/bin:$PATH" LAB_REQUIRE_ALL=1 sh -c '. tests/lib.sh; require_libs 07-crawler; echo ran')
