@@ -147,5 +147,15 @@ int main(void)
     else
         is_str(text, "parent;",
                "nor write the parent's buffered text: it reaches the file once, from the parent");
+
+    char name[6] = "xxxxx";
+    copy_cut(name, sizeof name, "abc");
+    is_str(name, "abc", "copy_cut copies a name that fits");
+    copy_cut(name, sizeof name, "abcdef");
+    is_str(name, "abcde", "and cuts one that does not to size - 1 bytes, terminated");
+    copy_cut(name, sizeof name, "");
+    is_str(name, "", "an empty name is an empty string");
+    copy_cut(name, 0, "zz");
+    is_str(name, "", "a size of 0 writes nothing");
     return done_testing();
 }
