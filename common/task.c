@@ -297,6 +297,33 @@ int async_sleep(double seconds)
     return rc;
 }
 
+int task_park(enum park_state *state, const char *what)
+{
+    struct task *t = current;
+    if (!t)
+        return -EPERM;
+    if (take_cancel(t)) {
+        *state = PARK_CANCELLED;
+        return -ECANCELED;
+    }
+    *state = PARK_WAITING;
+    t->parked = state;
+    note_wait(t, "await %s", what);
+    coro_yield();
+    t->parked = NULL;
+    /* A cancel that found it woken already could not stop the wake: it is delivered now. */
+    return take_cancel(t) || *state == PARK_CANCELLED ? -ECANCELED : 0;
+}
+
+bool task_unpark(struct task *t, enum park_state *state)
+{
+    if (*state != PARK_WAITING)
+        return false;
+    *state = PARK_WOKEN;
+    loop_call_soon_named(loop_of(t), t->name, step, t);
+    return true;
+}
+
 int task_cancel(struct task *t)
 {
     if (future_done(&t->future)) {
@@ -307,6 +334,11 @@ int task_cancel(struct task *t)
     /* Waiting: cancel what it waits for, and the wait ends with -ECANCELED. */
     if (t->waiting_on && future_cancel(t->waiting_on))
         return 0;
+    if (t->parked && *t->parked == PARK_WAITING) {
+        *t->parked = PARK_CANCELLED; /* no unpark falls on it from now on */
+        loop_call_soon_named(loop_of(t), t->name, step, t);
+        return 0;
+    }
     t->must_cancel = true;
     return 0;
 }
