@@ -150,12 +150,9 @@ void future_add_done_callback_named(struct future *f, const char *name, future_c
         schedule(f, &cb);
         return;
     }
-    if (f->ncallbacks == f->callbacks_cap) {
-        f->callbacks_cap = f->callbacks_cap ? 2 * f->callbacks_cap : 4;
-        f->callbacks = realloc(f->callbacks, f->callbacks_cap * sizeof *f->callbacks);
-        if (!f->callbacks)
-            die("future_add_done_callback: out of memory");
-    }
+    if (f->ncallbacks == f->callbacks_cap)
+        f->callbacks = grow_array(f->callbacks, &f->callbacks_cap, f->ncallbacks + 1,
+                                  sizeof *f->callbacks, "future_add_done_callback");
     f->callbacks[f->ncallbacks++] = cb;
 }
 
