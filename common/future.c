@@ -179,12 +179,9 @@ void future_add_done_callback_named(struct future *f, const char *name, future_c
         f->has_first = true;
         return;
     }
-    if (f->nmore == f->more_cap) {
-        f->more_cap = f->more_cap ? 2 * f->more_cap : 4;
-        f->more = realloc(f->more, f->more_cap * sizeof *f->more);
-        if (!f->more)
-            die("future_add_done_callback: out of memory");
-    }
+    if (f->nmore == f->more_cap)
+        f->more = grow_array(f->more, &f->more_cap, f->nmore + 1, sizeof *f->more,
+                             "future_add_done_callback");
     f->more[f->nmore++] = cb;
 }
 

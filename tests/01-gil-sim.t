@@ -6,8 +6,10 @@
 . "${0%/*}/lib.sh"
 prog=01-gil-and-threads/gil_sim
 
-run $prog
-is "$rc" 0 "gil_sim --quick exits 0"
+# Turns and first-done fractions are times: a busy machine can stall one thread of one
+# run. Each mode's fastest of three runs (the least disturbed) is the one reported.
+run $prog --repeat 3
+is "$rc" 0 "gil_sim --quick --repeat 3 exits 0"
 for mode in sequential sim_gil_threads free_threads processes; do
     is "$(result gil.correct.$mode)" 2 "$mode: both workers counted to the right number"
 done

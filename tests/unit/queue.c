@@ -4,7 +4,7 @@
  */
 #include "queue.h"
 #include "timeout.h"
-#include "sync_test.h"
+#include "runtime_test.h"
 
 #include <errno.h>
 #include <stdint.h>
