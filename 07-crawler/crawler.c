@@ -228,6 +228,10 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
     rng_seed(&c.rng, o->seed);
     if (o->per_host > 0)
         c.limits = host_limits_new(o->per_host);
+    /* libcurl's pool keeps 4 idle connections per easy handle in the multi handle. A
+     * crawl's handles leave it as their transfers end, many at once when many end
+     * together: the pool would shrink, closing connections only to open new ones. */
+    curl_multi_setopt(curl_loop_multi(cl), CURLMOPT_MAXCONNECTS, o->concurrency);
     double began = loop_time(loop_get_running());
     for (size_t i = 0; i < n; i++) {
         char *host = url_host_port(start[i]);

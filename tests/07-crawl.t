@@ -41,6 +41,18 @@ site_get /stats/reset >/dev/null
 run $dir/crawl --quiet --concurrency 4 --per-host 0 "$site/"
 is "$(site_stat in_flight_peak)" 4 "--concurrency 4, no per-host limit: at most 4 (and 4)"
 
+# Connections reused: 400 pages, no delay, 50 workers. Transfers end many at once and
+# their handles leave the multi handle; the pool still keeps a connection per worker
+# (CURLMOPT_MAXCONNECTS), so the site counts no more connections than workers. The
+# site's count is cumulative: the difference, less the /stats request's own.
+site_start --pages 401
+seq 400 | sed "s|^|$site/page/|" >"$tap_tmp/u400"
+before=$(site_stat connections)
+run $dir/crawl --quiet --depth 0 --per-host 0 --concurrency 50 --url-file "$tap_tmp/u400"
+conns=$(($(site_stat connections) - before - 1))
+is "$rc" 0 "400 pages, 50 workers: exit 0"
+check "the site counted $conns connections for 400 requests: at most one per worker (50)" num_cmp "$conns" "<=" 50
+
 # Faults, each on its own URL (the deadline is generous: a busy machine is not a fault).
 site_start --huge 33554432
 run $dir/crawl --depth 0 --timeout 20 --retries 3 --per-host 1 --concurrency 2 --max-body 1000000 \
