@@ -22,9 +22,13 @@
 #include <string.h>
 #include <unistd.h>
 
-struct job {
-    char *url;
-    long depth;
+/* A URL the crawl has queued: what the depth law needs to know about it. */
+struct page {
+    const char *url; /* its url_key (the visited set's own copy) */
+    long depth;      /* the shortest link distance from a start URL found so far */
+    long followed;   /* the depth its links were followed at; -1: not fetched yet */
+    struct links links; /* its links (start host, links_per_page), kept while a shorter
+                           path could still reach it, to follow them again from there */
 };
 
 struct crawler {
@@ -32,38 +36,45 @@ struct crawler {
     const struct crawl_options *o;
     struct crawl_stats *st;
     struct queue *q;
-    struct tally seen;       /* url_key of every URL queued */
+    struct tally seen;       /* url_key of every URL found, each with its page (or none) */
     struct tally hosts;      /* host:port of the start URLs */
     struct host_limits *limits;
     struct rng rng;
     long in_flight, queued;
+    struct page **again;     /* pages fetched already that a shorter path reached */
+    size_t again_count, again_cap;
 };
 
-static void job_free(void *item)
+static void refollow_later(struct crawler *c, struct page *p)
 {
-    struct job *j = item;
-    free(j->url);
-    free(j);
+    if (c->again_count == c->again_cap) {
+        c->again_cap = c->again_cap ? 2 * c->again_cap : 16;
+        c->again = realloc(c->again, c->again_cap * sizeof *c->again);
+        if (!c->again)
+            die("out of memory");
+    }
+    c->again[c->again_count++] = p;
 }
 
-/* Queue url (at depth) unless it was seen, or the crawl is full: a URL is marked seen
- * before it is queued, so it is queued once. */
-static void enqueue(struct crawler *c, const char *url, long depth)
+/* A link to `key` (a url_key) found at `depth`. A URL new to the crawl is queued, once,
+ * unless max_pages are queued already; one seen before and now found by a shorter path
+ * takes the smaller depth: if it was queued or is in flight, its links will be followed
+ * from there; if it was fetched already, its kept links are followed again from there
+ * (refollow), without fetching it again. */
+static void found(struct crawler *c, const char *key, long depth)
 {
-    if (c->queued >= c->o->max_pages)
-        return;
-    char *key = url_key(url);
-    if (!key)
-        return;
     struct tally_entry *e = tally_count(&c->seen, key, strlen(key), 0);
-    if (e->hits > 1 && !c->o->no_visited_set) {
-        free(key);
-        return;
+    struct page *p = e->value;
+    if (e->hits == 1 && c->queued < c->o->max_pages) {
+        p = e->value = xmalloc(sizeof *p);
+        *p = (struct page){.url = e->key, .depth = depth, .followed = -1};
+        c->queued++;
+        queue_put_nowait(c->q, p); /* unbounded: never full; max_pages bounds it */
+    } else if (p && depth < p->depth) {
+        p->depth = depth;
+        if (p->followed > depth)
+            refollow_later(c, p);
     }
-    struct job *j = xmalloc(sizeof *j);
-    *j = (struct job){key, depth};
-    c->queued++;
-    queue_put_nowait(c->q, j); /* unbounded: never full; max_pages bounds it */
 }
 
 static bool host_allowed(struct crawler *c, const char *url)
@@ -78,22 +89,47 @@ static bool host_allowed(struct crawler *c, const char *url)
     return allowed;
 }
 
-static void follow_links(struct crawler *c, const struct job *j, const struct fetch_result *r)
+/* The links of a page fetched, as the crawl follows them: on the start hosts only, the
+ * first links_per_page of them. */
+static void keep_links(struct crawler *c, struct page *p, const struct fetch_result *r)
 {
-    if (j->depth >= c->o->depth || !links_is_html(r->content_type) || !r->body)
-        return;
-    struct links l;
-    links_extract(r->body, r->body_len, r->url ? r->url : j->url, &l);
-    long followed = 0;
-    for (size_t i = 0; i < l.count; i++) {
-        if (c->o->links_per_page && followed == c->o->links_per_page)
+    struct links all;
+    links_extract(r->body, r->body_len, r->url ? r->url : p->url, &all);
+    p->links = (struct links){0};
+    for (size_t i = 0; i < all.count; i++) {
+        if (c->o->links_per_page && p->links.count == (size_t)c->o->links_per_page)
             break;
-        if (!host_allowed(c, l.url[i]))
+        if (!host_allowed(c, all.url[i]))
             continue;
-        followed++;
-        enqueue(c, l.url[i], j->depth + 1);
+        if (p->links.count == p->links.cap) {
+            p->links.cap = p->links.cap ? 2 * p->links.cap : 8;
+            p->links.url = realloc(p->links.url, p->links.cap * sizeof *p->links.url);
+            if (!p->links.url)
+                die("out of memory");
+        }
+        p->links.url[p->links.count++] = all.url[i];
+        all.url[i] = NULL;
     }
-    links_free(&l);
+    links_free(&all);
+}
+
+/* Follow p's links from its depth now; then those of every page a shorter path reached
+ * meanwhile, and so on (a list, not recursion: a chain can be --depth long). A page at
+ * depth 0 or 1 is never reached by a shorter path (depth 0 is the start URLs', all found
+ * before the first fetch): its links are freed once followed. */
+static void follow(struct crawler *c, struct page *p)
+{
+    refollow_later(c, p);
+    while (c->again_count) {
+        p = c->again[--c->again_count];
+        if (p->followed >= 0 && p->followed <= p->depth)
+            continue; /* followed from this depth, or a smaller one, already */
+        p->followed = p->depth;
+        for (size_t i = 0; p->depth < c->o->depth && i < p->links.count; i++)
+            found(c, p->links.url[i], p->depth + 1);
+        if (p->depth <= 1)
+            links_free(&p->links);
+    }
 }
 
 /* One attempt, within the host's limit and the per-URL deadline. */
@@ -142,7 +178,7 @@ static void save(struct crawler *c, const struct fetch_result *r, const char *ur
     }
 }
 
-static void record(struct crawler *c, const struct job *j, const struct fetch_result *r, int rc,
+static void record(struct crawler *c, const struct page *p, const struct fetch_result *r, int rc,
                    int attempts, double seconds)
 {
     struct crawl_stats *st = c->st;
@@ -155,23 +191,23 @@ static void record(struct crawler *c, const struct job *j, const struct fetch_re
     const char *error = rc ? (r->error[0] ? r->error : strerror(-rc)) : "";
     if (!c->o->quiet)
         say("%3ld %8zu B  %d attempt%s %6.0f ms  %s%s%s", r->status, r->body_len, attempts,
-            attempts == 1 ? " " : "s", seconds * 1000, j->url, rc ? "  " : "", error);
+            attempts == 1 ? " " : "s", seconds * 1000, p->url, rc ? "  " : "", error);
     if (c->o->save_dir >= 0 && rc == 0)
-        save(c, r, j->url);
+        save(c, r, p->url);
     if (c->o->report)
-        fprintf(c->o->report, "%s\t%ld\t%zu\t%d\t%.0f\t%s\n", j->url, r->status, r->body_len,
+        fprintf(c->o->report, "%s\t%ld\t%zu\t%d\t%.0f\t%s\n", p->url, r->status, r->body_len,
                 attempts, seconds * 1000, error);
 }
 
 /* Fetch one URL, retrying what policy.h calls transient; then follow its links. */
-static int visit(struct crawler *c, const struct job *j)
+static int visit(struct crawler *c, struct page *p)
 {
     struct fetch_result r = {0};
     int rc, n = 0;
     double began = loop_time(loop_get_running());
     for (;;) {
         fetch_result_free(&r);
-        rc = attempt(c, j->url, &r);
+        rc = attempt(c, p->url, &r);
         n++;
         c->st->attempts++;
         c->st->connects += r.connects;
@@ -186,9 +222,11 @@ static int visit(struct crawler *c, const struct job *j)
         }
     }
     if (rc != -ECANCELED) {
-        record(c, j, &r, rc, n, loop_time(loop_get_running()) - began);
-        if (rc == 0)
-            follow_links(c, j, &r);
+        record(c, p, &r, rc, n, loop_time(loop_get_running()) - began);
+        /* Links are kept even at the depth limit (a shorter path may lower the page). */
+        if (rc == 0 && c->o->depth > 0 && links_is_html(r.content_type) && r.body)
+            keep_links(c, p, &r);
+        follow(c, p);
     }
     fetch_result_free(&r);
     return rc == -ECANCELED ? rc : 0;
@@ -205,7 +243,6 @@ static void *worker(void *arg)
         if (err)
             return task_raise(err, "waiting for a URL");
         err = visit(c, item);
-        job_free(item);
         queue_task_done(c->q); /* always: else queue_join would wait for ever */
         if (err)
             return task_raise(err, "fetching");
@@ -221,8 +258,7 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
           struct crawl_stats *st)
 {
     *st = (struct crawl_stats){0};
-    struct crawler c = {.cl = cl, .o = o, .st = st, .q = queue_new(0)};
-    queue_set_drop(c.q, job_free);
+    struct crawler c = {.cl = cl, .o = o, .st = st, .q = queue_new(0)}; /* of pages (seen's) */
     tally_init(&c.seen);
     tally_init(&c.hosts);
     rng_seed(&c.rng, o->seed);
@@ -238,7 +274,10 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
         if (host)
             tally_count(&c.hosts, host, strlen(host), 0);
         free(host);
-        enqueue(&c, start[i], 0);
+        char *key = url_key(start[i]);
+        if (key)
+            found(&c, key, 0);
+        free(key);
     }
     struct task_group *g = task_group();
     for (long i = 0; i < o->concurrency; i++) {
@@ -252,6 +291,13 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
     task_group_free(g);
     st->seconds = loop_time(loop_get_running()) - began;
     queue_free(c.q);
+    for (size_t i = 0; i < c.seen.cap; i++) {
+        struct page *p = c.seen.slot[i].value;
+        if (p)
+            links_free(&p->links);
+        free(p);
+    }
+    free(c.again);
     tally_free(&c.seen);
     tally_free(&c.hosts);
     if (c.limits)
