@@ -1,6 +1,7 @@
 /* crawler.c — see crawler.h. */
 #include "crawler.h"
 #include "curl_loop.h"
+#include "crawl_frontier.h"
 #include "links.h"
 #include "tally.h"
 
@@ -22,60 +23,16 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A URL the crawl has queued: what the depth law needs to know about it. */
-struct page {
-    const char *url; /* its url_key (the visited set's own copy) */
-    long depth;      /* the shortest link distance from a start URL found so far */
-    long followed;   /* the depth its links were followed at; -1: not fetched yet */
-    struct links links; /* its links (start host, links_per_page), kept while a shorter
-                           path could still reach it, to follow them again from there */
-};
-
 struct crawler {
     struct curl_loop *cl;
     const struct crawl_options *o;
     struct crawl_stats *st;
-    struct queue *q;
-    struct tally seen;       /* url_key of every URL found, each with its page (or none) */
-    struct tally hosts;      /* host:port of the start URLs */
+    struct crawl_frontier frontier; /* the visited set, the queue, the depth law */
+    struct tally hosts;             /* host:port of the start URLs */
     struct host_limits *limits;
     struct rng rng;
-    long in_flight, queued;
-    struct page **again;     /* pages fetched already that a shorter path reached */
-    size_t again_count, again_cap;
+    long in_flight;
 };
-
-static void refollow_later(struct crawler *c, struct page *p)
-{
-    if (c->again_count == c->again_cap) {
-        c->again_cap = c->again_cap ? 2 * c->again_cap : 16;
-        c->again = realloc(c->again, c->again_cap * sizeof *c->again);
-        if (!c->again)
-            die("out of memory");
-    }
-    c->again[c->again_count++] = p;
-}
-
-/* A link to `key` (a url_key) found at `depth`. A URL new to the crawl is queued, once,
- * unless max_pages are queued already; one seen before and now found by a shorter path
- * takes the smaller depth: if it was queued or is in flight, its links will be followed
- * from there; if it was fetched already, its kept links are followed again from there
- * (refollow), without fetching it again. */
-static void found(struct crawler *c, const char *key, long depth)
-{
-    struct tally_entry *e = tally_count(&c->seen, key, strlen(key), 0);
-    struct page *p = e->value;
-    if (e->hits == 1 && c->queued < c->o->max_pages) {
-        p = e->value = xmalloc(sizeof *p);
-        *p = (struct page){.url = e->key, .depth = depth, .followed = -1};
-        c->queued++;
-        queue_put_nowait(c->q, p); /* unbounded: never full; max_pages bounds it */
-    } else if (p && depth < p->depth) {
-        p->depth = depth;
-        if (p->followed > depth)
-            refollow_later(c, p);
-    }
-}
 
 static bool host_allowed(struct crawler *c, const char *url)
 {
@@ -111,25 +68,6 @@ static void keep_links(struct crawler *c, struct page *p, const struct fetch_res
         all.url[i] = NULL;
     }
     links_free(&all);
-}
-
-/* Follow p's links from its depth now; then those of every page a shorter path reached
- * meanwhile, and so on (a list, not recursion: a chain can be --depth long). A page at
- * depth 0 or 1 is never reached by a shorter path (depth 0 is the start URLs', all found
- * before the first fetch): its links are freed once followed. */
-static void follow(struct crawler *c, struct page *p)
-{
-    refollow_later(c, p);
-    while (c->again_count) {
-        p = c->again[--c->again_count];
-        if (p->followed >= 0 && p->followed <= p->depth)
-            continue; /* followed from this depth, or a smaller one, already */
-        p->followed = p->depth;
-        for (size_t i = 0; p->depth < c->o->depth && i < p->links.count; i++)
-            found(c, p->links.url[i], p->depth + 1);
-        if (p->depth <= 1)
-            links_free(&p->links);
-    }
 }
 
 /* One attempt, within the host's limit and the per-URL deadline. */
@@ -226,7 +164,7 @@ static int visit(struct crawler *c, struct page *p)
         /* Links are kept even at the depth limit (a shorter path may lower the page). */
         if (rc == 0 && c->o->depth > 0 && links_is_html(r.content_type) && r.body)
             keep_links(c, p, &r);
-        follow(c, p);
+        crawl_frontier_follow(&c->frontier, p);
     }
     fetch_result_free(&r);
     return rc == -ECANCELED ? rc : 0;
@@ -237,13 +175,13 @@ static void *worker(void *arg)
     struct crawler *c = arg;
     for (;;) {
         void *item;
-        int err = queue_get(c->q, &item);
+        int err = queue_get(c->frontier.queue, &item);
         if (err == -ESHUTDOWN)
             return NULL; /* the crawl is over */
         if (err)
             return task_raise(err, "waiting for a URL");
         err = visit(c, item);
-        queue_task_done(c->q); /* always: else queue_join would wait for ever */
+        queue_task_done(c->frontier.queue); /* always: else queue_join would wait for ever */
         if (err)
             return task_raise(err, "fetching");
     }
@@ -258,8 +196,8 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
           struct crawl_stats *st)
 {
     *st = (struct crawl_stats){0};
-    struct crawler c = {.cl = cl, .o = o, .st = st, .q = queue_new(0)}; /* of pages (seen's) */
-    tally_init(&c.seen);
+    struct crawler c = {.cl = cl, .o = o, .st = st};
+    crawl_frontier_init(&c.frontier, o->depth, o->max_pages);
     tally_init(&c.hosts);
     rng_seed(&c.rng, o->seed);
     if (o->per_host > 0)
@@ -276,7 +214,7 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
         free(host);
         char *key = url_key(start[i]);
         if (key)
-            found(&c, key, 0);
+            crawl_frontier_found(&c.frontier, key, 0);
         free(key);
     }
     struct task_group *g = task_group();
@@ -285,20 +223,14 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
         snprintf(name, sizeof name, "worker-%ld", i + 1);
         task_group_create_task(g, name, worker, &c);
     }
-    int err = queue_join(c.q); /* every URL queued is done: the crawl is complete */
-    queue_shutdown(c.q, true); /* the workers end (-ESHUTDOWN); on a cancel, the rest goes */
+    /* Every URL queued is done: the crawl is complete. The workers then end (-ESHUTDOWN);
+     * on a cancel, what is left in the queue goes. */
+    int err = queue_join(c.frontier.queue);
+    queue_shutdown(c.frontier.queue, true);
     err = task_group_exit(g, err);
     task_group_free(g);
     st->seconds = loop_time(loop_get_running()) - began;
-    queue_free(c.q);
-    for (size_t i = 0; i < c.seen.cap; i++) {
-        struct page *p = c.seen.slot[i].value;
-        if (p)
-            links_free(&p->links);
-        free(p);
-    }
-    free(c.again);
-    tally_free(&c.seen);
+    crawl_frontier_free(&c.frontier);
     tally_free(&c.hosts);
     if (c.limits)
         host_limits_free(c.limits);
