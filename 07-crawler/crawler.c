@@ -207,8 +207,9 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
      * together: the pool would shrink, closing connections only to open new ones. */
     curl_multi_setopt(curl_loop_multi(cl), CURLMOPT_MAXCONNECTS, o->concurrency);
     double began = loop_time(loop_get_running());
+    bool hosts_matter = o->depth > 0 && !o->any_host; /* links followed, to start hosts only */
     for (size_t i = 0; i < n; i++) {
-        char *host = url_host_port(start[i]);
+        char *host = hosts_matter ? url_host_port(start[i]) : NULL;
         if (host)
             tally_count(&c.hosts, host, strlen(host), 0);
         free(host);
