@@ -84,8 +84,10 @@ static void answer_detour(const struct http_request *req, struct httpd_reply *r)
         snprintf(links, sizeof links, "<a href=\"../target\">target</a>");
     else if (len == 7 && memcmp(t, "/target", 7) == 0)
         snprintf(links, sizeof links, "<a href=\"next/1\">next 1</a>");
-    else if (number_after(t, len, "/next/", &k, NULL) && k >= 1 && k <= 10 && k == floor(k))
-        snprintf(links, sizeof links, k < 10 ? "<a href=\"%.0f\">next</a>" : "the end", k + 1);
+    else if (number_after(t, len, "/next/", &k, NULL) && k >= 1 && k < 10 && k == floor(k))
+        snprintf(links, sizeof links, "<a href=\"%.0f\">next</a>", k + 1);
+    else if (len == 8 && memcmp(t, "/next/10", 8) == 0)
+        snprintf(links, sizeof links, "the end");
     else {
         reply_text(r, req, 404, NULL, "404 Not Found\n");
         return;
