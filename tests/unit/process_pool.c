@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "clock.h"
+#include "fds.h"
 #include "future.h"
 #include "loop.h"
 #include "process_pool.h"
@@ -109,6 +110,12 @@ static ssize_t crash(const void *in, size_t len, void *out, size_t cap)
     (void)in, (void)len, (void)out, (void)cap;
     raise(SIGKILL);
     return 0;
+}
+
+static ssize_t quit(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)in, (void)len, (void)out, (void)cap;
+    _exit(3);
 }
 
 static void path_of(char *buf, size_t size, const char *name)
@@ -426,6 +433,17 @@ static void *deaths(void *arg)
     return NULL;
 }
 
+static void *quitter(void *arg)
+{
+    (void)arg;
+    struct future *f = submit(quit, NULL, 0);
+    int rc = await_future(f, NULL);
+    const char *why = future_error_message(f);
+    note("quit=%d (%s)", rc, why && strstr(why, "(exited") ? strstr(why, "(exited") : why);
+    future_unref(f);
+    return NULL;
+}
+
 static void *after_sigint(void *arg)
 {
     (void)arg;
@@ -561,6 +579,15 @@ int main(void)
            "with none left a job fails at once");
     is_long(process_pool_shutdown(pool), 2, "shutdown counts the two workers that died");
     ok(no_child_left(), "and no child is left");
+
+    /* A worker that exits with a status of its own: it is reaped, its socket closed. */
+    int fds_before = fds_open_count();
+    pool = process_pool_new(1);
+    run_virtual(quitter);
+    is_str(trace, "quit=-32 ((exited with status 3))",
+           "a worker that exits mid-job fails the job, saying how it ended");
+    is_long(process_pool_shutdown(pool), 1, "shutdown counts a worker that exited non-zero");
+    is_long(fds_open_count(), fds_before, "and the dead worker's socket is closed");
 
     char msg[512];
     int status = run_in_child(pool_beside_a_thread, NULL, msg, sizeof msg);
