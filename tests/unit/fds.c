@@ -15,7 +15,10 @@ int main(void)
     int open_fds = 0;
     for (int fd = 0; fd < 4096; fd++)
         open_fds += fcntl(fd, F_GETFD) != -1;
-    is_long(before, open_fds, "the count is exactly the fds open");
+    if (under_valgrind())
+        skip("valgrind keeps fds of its own, hidden from fcntl", "the count is exactly the fds open");
+    else
+        is_long(before, open_fds, "the count is exactly the fds open");
 
     int p[2];
     ok(pipe(p) == 0, "a pipe opens");

@@ -118,7 +118,7 @@ static ssize_t count_stray_fds(const void *in, size_t len, void *out, size_t cap
 {
     (void)in, (void)len, (void)cap;
     int64_t n = 0;
-    for (int fd = 4; fd < 1024; fd++)
+    for (int fd = 4; fd < 256; fd++) /* below valgrind's own, at the top of the range */
         n += fcntl(fd, F_GETFD) != -1;
     memcpy(out, &n, sizeof n);
     return sizeof n;

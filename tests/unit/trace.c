@@ -72,6 +72,7 @@ int main(void)
     trace_task_created(9, "nine", 0.0);
     trace_task_created(8, "eight", 0.0);
     trace_task_finished(8, "error", 0.5);
+    trace_task_finished(2, "result", 0.5); /* "sleepy", forgotten by trace_reset */
     ok(trace_write_json(path) == 0, "the JSON is written");
     const char *json = slurp(path);
     ok(strstr(json, "\"traceEvents\": [") != NULL, "as a Chrome trace-event file");
