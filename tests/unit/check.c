@@ -117,6 +117,30 @@ static void child_dies(char *file_text, size_t file_size, char *pipe_text, size_
         snprintf(file_text, file_size, "child status %d", status);
 }
 
+/* A process prints a line's start, then dies, stdout and stderr down one pipe: what came
+ * down it, in order. */
+static void dies_mid_line(char *text, size_t size)
+{
+    int fds[2];
+    CHECK_SYS(pipe(fds));
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDOUT_FILENO); /* a pipe: stdout is fully buffered */
+        dup2(fds[1], STDERR_FILENO);
+        printf("so far;");
+        die("stops");
+    }
+    close(fds[1]);
+    size_t got = 0;
+    for (ssize_t n; (n = read(fds[0], text + got, size - 1 - got)) > 0;)
+        got += (size_t)n;
+    text[got] = '\0';
+    close(fds[0]);
+    waitpid(pid, NULL, 0);
+}
+
 int main(void)
 {
     char msg[512];
@@ -183,6 +207,9 @@ int main(void)
     is_str(text, "before-fork;", "xfork flushes stdio first (no duplicated output)");
     fclose(f);
     unlink(path);
+
+    dies_mid_line(msg, sizeof msg);
+    is_str(msg, "so far;check.t: stops\n", "what the process printed comes before die's message");
 
     atexit(exit_handler);
     child_dies(text, sizeof text, msg, sizeof msg);

@@ -465,6 +465,12 @@ static void *leaves_work(void *arg)
     return NULL;
 }
 
+static void *main_fails(void *arg)
+{
+    (void)arg;
+    return task_raise(-EIO, "disk %d is on fire", 4);
+}
+
 static void *say_hello(void *arg)
 {
     (void)arg;
@@ -652,6 +658,10 @@ int main(void)
        "and names the task nobody released");
     if (!strstr(out, "a leak"))
         diag("%s", out);
+
+    in_child(main_fails, out, sizeof out);
+    ok(strstr(out, "[async_run] main ended with an error: disk 4 is on fire (") != NULL,
+       "a main that fails: async_run says so on stderr, with its message");
 
     status = in_child(say_hello, out, sizeof out);
     ok(strstr(out, "] [main] hello from a task") != NULL, "say() inside a task names the task");
