@@ -166,6 +166,11 @@ exercise_variants $dir transfer
 # The forced interleavings catch the lock mistakes; the stress test still runs, and must.
 "$dir/exercises/check.sh" "$LAB_BUILD/$dir/exercises/solutions" >"$tap_tmp/checker.out" 2>&1
 like "$(cat "$tap_tmp/checker.out")" '^ok   stress, seed 3: 4 threads' "the checker runs the stress test on the reference"
+# An audit sums every balance under the locks while transfers run: a stress test that made
+# none could not see money half-moved, and would pass a transfer that shows it.
+like "$(cat "$tap_tmp/checker.out")" '^ok   stress, seed 1: .* 0 of [1-9][0-9]* audits wrong' \
+    "...and audits the total during it"
+unlike "$(cat "$tap_tmp/checker.out")" ' of 0 audits' "...in every run"
 
 # A program that dies or hangs part-way: the checker judges only the verdicts it recorded
 # and says where it stopped. Each stand-in records what contract.c records up to there.
