@@ -159,6 +159,61 @@ $(cat "$LAB_BUILD/.flags") -I$dir -o "$tap_tmp/lock_both" "$tap_tmp/lock_both.c"
 like "$("$tap_tmp/lock_both" 2>&1)" '^.*, account 1 free$' \
     "account_lock_both: when the second lock times out, the first is given back"
 
+# The stress test's auditor sees money half-moved: a transfer that withdraws, then waits
+# until the auditor holds every account's lock, then deposits, must be counted in
+# audits_wrong. One transfer thread, so every other lock taken is the auditor's; no
+# timing decides it.
+cat >"$tap_tmp/half_moved.c" <<'END'
+#include "bank.h"
+#include "check.h"
+#include "clock.h"
+#include "stress.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+
+static atomic_int audit_locks; /* account locks taken by a thread other than the transfer's */
+static _Thread_local bool in_transfer;
+
+static void watch(struct account *a, enum lock_event event)
+{
+    (void)a;
+    if (event == LOCK_TAKEN && !in_transfer)
+        atomic_fetch_add(&audit_locks, 1);
+}
+
+static int half_at_a_time(struct account *from, struct account *to, long amount)
+{
+    in_transfer = true;
+    int err = account_withdraw(from, amount);
+    if (err)
+        return err;
+    int seen = atomic_load(&audit_locks);
+    for (int i = 0; i < 10000 && atomic_load(&audit_locks) < seen + 2; i++)
+        sleep_sec(0.001); /* until an audit holds both accounts' locks (10 s at most) */
+    return account_deposit(to, amount);
+}
+
+int main(void)
+{
+    struct bank *bank = bank_new(2, 1000);
+    account_watch_locks(watch);
+    struct stress_plan plan = {1, 1, 1, true};
+    struct stress_result r;
+    stress_run(bank, half_at_a_time, &plan, &r);
+    account_watch_locks(NULL);
+    bank_free(bank);
+    printf("%ld of %ld audits wrong\n", r.audits_wrong, r.audits);
+    return 0;
+}
+END
+# shellcheck disable=SC2046 # the stamp is a command line, to be split into words
+$(cat "$LAB_BUILD/.flags") -I$dir -o "$tap_tmp/half_moved" "$tap_tmp/half_moved.c" $dir/bank.c \
+    $dir/stress.c "$LAB_BUILD/libcommon.a" -lpthread -lm 2>"$tap_tmp/cc.err" ||
+    sed 's/^/#   /' "$tap_tmp/cc.err"
+like "$("$tap_tmp/half_moved" 2>&1)" '^[1-9][0-9]* of [1-9][0-9]* audits wrong$' \
+    "the stress test's audit counts a total seen with money half-moved"
+
 # --- at scale: every strategy conserves money, for any seed --------------------------------
 for args in "--seed 1" "--seed 2" "--seed 987654321" "--seed 7 --accounts 2 --threads 8" \
     "--seed 3 --accounts 1000 --threads 3" "--seed 5 --threads 1 --hold-ns 0"; do
