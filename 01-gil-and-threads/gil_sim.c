@@ -183,7 +183,7 @@ int main(int argc, char **argv)
            threads, speedup[GIL_THREADS], gil->gil.handovers, speedup[FREE_THREADS],
            speedup[PROCESSES]);
     if (gil->gil.drop_requests) /* rule 1: a whole interval with no change of hands first */
-        printf("A waiter asked for the GIL %.2f ms after it last changed hands at the soonest "
+        printf("A waiter asked for the GIL when its holder had had it %.2f ms at the least "
                "(the switch interval: %.2f ms).\n",
                (double)gil->gil.shortest_turn_ns / 1e6, interval_ms);
     if (most_under_gil != 1 || !all_correct) {
