@@ -36,10 +36,12 @@ static size_t hash(const char *s, size_t len)
     return (size_t)x;
 }
 
-static struct tally_entry *find(struct tally_entry *slot, size_t cap, const char *key, size_t len)
+static struct tally_entry *find(struct tally_entry *slot, size_t cap, const char *key, size_t len,
+                                size_t hashed)
 {
-    size_t i = hash(key, len) & (cap - 1);
-    while (slot[i].key && !(strlen(slot[i].key) == len && memcmp(slot[i].key, key, len) == 0))
+    size_t i = hashed & (cap - 1);
+    while (slot[i].key && !(slot[i].hash == hashed && slot[i].len == len &&
+                            memcmp(slot[i].key, key, len) == 0))
         i = (i + 1) & (cap - 1);
     return &slot[i];
 }
@@ -52,7 +54,7 @@ static void grow(struct tally *h)
     h->slot = xcalloc(h->cap, sizeof *h->slot);
     for (size_t i = 0; i < old_cap; i++)
         if (old[i].key)
-            *find(h->slot, h->cap, old[i].key, strlen(old[i].key)) = old[i];
+            *find(h->slot, h->cap, old[i].key, old[i].len, old[i].hash) = old[i];
     free(old);
 }
 
@@ -60,11 +62,14 @@ struct tally_entry *tally_count(struct tally *h, const char *key, size_t len, do
 {
     if (4 * (h->used + 1) > 3 * h->cap)
         grow(h);
-    struct tally_entry *e = find(h->slot, h->cap, key, len);
+    size_t hashed = hash(key, len);
+    struct tally_entry *e = find(h->slot, h->cap, key, len, hashed);
     if (!e->key) {
         e->key = xmalloc(len + 1);
         memcpy(e->key, key, len);
         e->key[len] = '\0';
+        e->len = len;
+        e->hash = hashed;
         e->first = now;
         h->used++;
     }

@@ -10,6 +10,7 @@
 
 struct tally_entry {
     char *key;
+    size_t len, hash; /* the key's, kept so a probe compares numbers before bytes */
     long hits; /* times counted */
     double first, last;
     void *value; /* the caller's, NULL until it sets it (a crawler's page) */

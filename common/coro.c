@@ -246,10 +246,11 @@ static void switch_to(struct coro *to, bool for_good)
  * Stacks of finished coroutines, kept for the next ones, per thread. Giving a mapping back
  * (munmap) makes the kernel flush its page-table entries on every CPU the process runs
  * on, which costs more than the rest of a task's whole life; a loop that creates and ends
- * tasks all the time reuses a few warm stacks instead. A thread's spares are unmapped
- * when it exits.
+ * tasks all the time reuses warm stacks instead: enough for a hundred workers that end
+ * together and are made again (chapter 07's crawler), at a few touched pages each. A
+ * thread's spares are unmapped when it exits.
  */
-enum { SPARE_STACKS = 16 };
+enum { SPARE_STACKS = 128 };
 struct spares {
     unsigned count;
     struct spare {

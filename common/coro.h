@@ -28,7 +28,7 @@
  *   (A single frame larger than the guard page could jump it; keep big buffers off it.)
  * - Memory is reserved for the whole stack but only the pages a coroutine touches are used.
  * - A destroyed coroutine's stack is kept for the thread's next one of the same size (up
- *   to 16 spares; the rest are unmapped, and a thread's spares when it exits): unmapping
+ *   to 128 spares; the rest are unmapped, and a thread's spares when it exits): unmapping
  *   costs a flush of page tables on every CPU, more than a short task's whole life.
  * - Switches are announced to AddressSanitizer, ThreadSanitizer and valgrind, so all three
  *   follow a program from stack to stack.
