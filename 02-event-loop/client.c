@@ -102,6 +102,11 @@ void client_request(struct client *c, const char *request, size_t len)
         send_request(c);
 }
 
+bool client_is_connected(const struct client *c)
+{
+    return c->connected;
+}
+
 bool client_is_dead(const struct client *c)
 {
     return c->dead;

@@ -48,6 +48,10 @@ struct client *client_open(struct loop *loop, int port, client_callback *cb, voi
  */
 void client_request(struct client *c, const char *request, size_t len);
 
+/* True once the handshake is done: the server's kernel holds the connection (in its
+ * backlog until the server accepts it), and the request has been sent. */
+bool client_is_connected(const struct client *c);
+
 /* True when the last response said "Connection: close" or the connection failed. */
 bool client_is_dead(const struct client *c);
 

@@ -114,5 +114,5 @@ measure 02-event-loop/c10k --seconds 1
 row c10k.connections "单线程程序达到数万并发连接 (A1 §1)" "one server thread and one client thread, two processes"
 row c10k.server_bytes_per_conn "—" "the server's own memory per idle connection: not all it costs (next row)"
 row c10k.kernel_bytes_per_socket "—" "the kernel's objects per socket (Slab, system-wide): the bigger share"
-row c10k.kernel_buffer_bytes_per_socket "—" "socket buffers per idle socket (sockstat TCP mem, system-wide)"
+row c10k.kernel_buffer_bytes_per_socket "—" "bytes queued per idle socket (this run's sockets, /proc/net/tcp)"
 row c10k.open_seconds "—" "to open and answer 10,000 connections, paced 1000 at a time"

@@ -16,13 +16,15 @@ uint64_t burn(uint64_t iterations)
 
 uint64_t burn_calibrate(double seconds)
 {
-    /* Double the probe until it runs long enough (20 ms) to time reliably. */
+    /* Double the probe until it runs long enough (20 ms) to time reliably. Timed on this
+     * thread's CPU clock: on the wall clock a probe preempted by other programs would make
+     * the loop look slower than it is, and every later run too short. */
     uint64_t probe = 1 << 16;
     double elapsed;
     for (;;) {
-        double start = now_sec();
+        double start = thread_cpu_sec();
         burn(probe);
-        elapsed = now_sec() - start;
+        elapsed = thread_cpu_sec() - start;
         if (elapsed >= 0.02 || probe >= (UINT64_C(1) << 40))
             break;
         probe *= 2;

@@ -13,7 +13,11 @@
 /* Count to `iterations`, one add at a time, and return the count. */
 uint64_t burn(uint64_t iterations);
 
-/* How many burn() iterations take about `seconds` on this machine, now. */
+/*
+ * How many burn() iterations take about `seconds` of CPU on this machine: measured on the
+ * calling thread's CPU clock, so a busy machine does not shrink the answer (the run then
+ * takes longer on the wall clock, as any CPU work does when it shares the cores).
+ */
 uint64_t burn_calibrate(double seconds);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,38 @@ char *xstrdup(const char *s)
     char *p = strdup(s);
     if (!p)
         die("out of memory (%zu bytes)", strlen(s) + 1);
+    return p;
+}
+
+void copy_cut(char *dst, size_t size, const char *src)
+{
+    if (size == 0)
+        return;
+    size_t len = strnlen(src, size - 1);
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
+size_t grow_capacity(size_t cap, size_t need, size_t size)
+{
+    size_t grown = cap ? cap : 16;
+    while (grown < need) {
+        if (grown > SIZE_MAX / 2)
+            return 0;
+        grown *= 2;
+    }
+    return size && grown > SIZE_MAX / size ? 0 : grown;
+}
+
+void *grow_array(void *array, size_t *cap, size_t need, size_t size, const char *what)
+{
+    if (need <= *cap)
+        return array;
+    size_t grown = grow_capacity(*cap, need, size);
+    void *p = grown ? realloc(array, grown * size) : NULL;
+    if (!p)
+        die("%s: out of memory for %zu elements of %zu bytes", what, grown ? grown : need, size);
+    *cap = grown;
     return p;
 }
 

@@ -45,6 +45,29 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 char *xstrdup(const char *s);
 
+/* Copy `src` into dst[size], cut to fit and always terminated (strlcpy's job): what a name
+ * kept in a fixed array needs, at a tenth of the cost of snprintf(dst, size, "%s", src). */
+void copy_cut(char *dst, size_t size, const char *src);
+
+/*
+ * An array that grows as it is appended to: make room for at least `need` elements of
+ * `size` bytes in `array`, which has room for *cap. The capacity doubles (from 16) until
+ * `need` fits, so n appends cost O(n) copies in all. Returns the reallocated array and
+ * updates *cap; the new elements are not initialised. Dies "what: out of memory for N
+ * elements" when realloc fails or the size would not fit in a size_t.
+ *
+ *     if (q->count == q->cap)
+ *         q->items = grow_array(q->items, &q->cap, q->count + 1, sizeof *q->items, "queue");
+ */
+void *grow_array(void *array, size_t *cap, size_t need, size_t size, const char *what);
+
+/*
+ * The capacity grow_array chooses: `cap` doubled (16 if it is 0) until it holds `need`;
+ * 0 when `need` elements of `size` bytes, or the doubled capacity, overflow a size_t.
+ * For an array that grows some other way than realloc (a ring buffer copied in order).
+ */
+size_t grow_capacity(size_t cap, size_t need, size_t size);
+
 /*
  * fork() that first flushes stdio, so text printed before the fork but still in a
  * buffer is not printed twice (once by the parent, once by the child).

@@ -16,6 +16,13 @@ double now_sec(void)
     return (double)now_ns() / 1e9;
 }
 
+double thread_cpu_sec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static uint64_t start_ns;
 
 /* Runs before main(), so "since start" really starts at the program's start. */

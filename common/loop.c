@@ -9,6 +9,7 @@
 #include "args.h"
 #include "check.h"
 #include "clock.h"
+#include "say.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -101,10 +102,9 @@ static void poll_io_virtual(struct loop *loop)
 static void report_slow(struct loop *loop, const char *name, uint64_t took)
 {
     loop->stats.slow_callbacks++;
-    fprintf(stderr,
-            "[%6.3fs] [loop] slow callback: %s took %.3f s (debug mode reports callbacks over "
-            "%.3f s)\n",
-            since_start(), name ? name : "?", (double)took / 1e9, (double)loop->slow_ns / 1e9);
+    say_to(stderr, "loop",
+           "slow callback: %s took %.3f s (debug mode reports callbacks over %.3f s)",
+           name ? name : "?", (double)took / 1e9, (double)loop->slow_ns / 1e9);
 }
 
 /* Step 3's inner step: take the callback out of its slot first, then call it. */
@@ -231,16 +231,14 @@ struct loop *loop_new(void)
     if (!loop->backend_state)
         die_errno(errno, "loop_new: cannot open the %s backend", loop->backend->name);
 
-    const char *debug = getenv("LAB_LOOP_DEBUG");
-    loop->debug = debug && *debug && strcmp(debug, "0") != 0;
+    loop->debug = env_flag("LAB_LOOP_DEBUG");
     long ms = LOOP_SLOW_CALLBACK_MS;
     const char *slow = getenv("LAB_SLOW_CALLBACK_MS");
     if (slow && !parse_long(slow, 0, 3600 * 1000, &ms))
         die("LAB_SLOW_CALLBACK_MS=%s: expected a whole number of milliseconds", slow);
     loop->slow_ns = (uint64_t)ms * 1000000;
 
-    const char *virtual_clock = getenv("LAB_VIRTUAL_CLOCK");
-    loop->virtual_clock = virtual_clock && *virtual_clock && strcmp(virtual_clock, "0") != 0;
+    loop->virtual_clock = env_flag("LAB_VIRTUAL_CLOCK");
 
     loop_wakeup_open(loop);
     return loop;
@@ -323,16 +321,15 @@ int loop_run_until_external_done(struct loop *loop)
 void loop_default_exception_handler(struct loop *loop, const struct loop_error *e)
 {
     (void)loop;
-    flockfile(stderr);
-    fprintf(stderr, "[%6.3fs] [loop] %s", since_start(), e->message ? e->message : "error");
-    if (e->source)
-        fprintf(stderr, " (in %s)", e->source);
-    if (e->code)
-        fprintf(stderr, ": %s", strerror(-e->code));
-    if (e->detail)
-        fprintf(stderr, ": %s", e->detail);
-    fputc('\n', stderr);
-    funlockfile(stderr);
+    char line[1024];
+    size_t len = (size_t)snprintf(line, sizeof line, "%s", e->message ? e->message : "error");
+    if (e->source && len < sizeof line)
+        len += (size_t)snprintf(line + len, sizeof line - len, " (in %s)", e->source);
+    if (e->code && len < sizeof line)
+        len += (size_t)snprintf(line + len, sizeof line - len, ": %s", strerror(-e->code));
+    if (e->detail && len < sizeof line)
+        snprintf(line + len, sizeof line - len, ": %s", e->detail);
+    say_to(stderr, "loop", "%s", line);
 }
 
 void loop_set_exception_handler(struct loop *loop, loop_exception_handler *handler, void *arg)

@@ -28,10 +28,14 @@ uint64_t loop_slot_new(struct loop *loop, enum slot_state state, const char *nam
                        loop_callback *fn, void *arg)
 {
     if (loop->first_free == UINT32_MAX) {
-        uint32_t old = loop->nslots, grown = old ? 2 * old : 64;
-        loop->slots = realloc(loop->slots, grown * sizeof *loop->slots);
-        if (!loop->slots)
-            die("loop: out of memory for %u callbacks", grown);
+        /* A slot's index is 32 bits of its handle's id, and UINT32_MAX ends the free list. */
+        uint32_t old = loop->nslots;
+        size_t cap = old;
+        loop->slots =
+            grow_array(loop->slots, &cap, (size_t)old + 1, sizeof *loop->slots, "loop's callbacks");
+        if (cap >= UINT32_MAX)
+            die("loop: more than %u callbacks at once", UINT32_MAX - 1);
+        uint32_t grown = (uint32_t)cap;
         /* Thread the new slots onto the free list; generations start at 1, so no id is 0. */
         for (uint32_t i = old; i < grown; i++)
             loop->slots[i] = (struct slot){.gen = 1, .next_free = i + 1};
@@ -63,7 +67,9 @@ void loop_ready_push(struct loop *loop, uint64_t id)
 {
     struct ready_ring *r = &loop->ready;
     if (r->count == r->cap) {
-        size_t grown = r->cap ? 2 * r->cap : 256;
+        size_t grown = grow_capacity(r->cap, r->count + 1, sizeof *r->ids);
+        if (!grown)
+            die("loop: a ready queue of %zu callbacks cannot grow", r->count);
         uint64_t *ids = xmalloc(grown * sizeof *ids);
         for (size_t i = 0; i < r->count; i++)
             ids[i] = r->ids[(r->head + i) % r->cap];

@@ -15,16 +15,12 @@
 
 static struct fd_watch *watch_of(struct loop *loop, int fd)
 {
-    if (fd >= loop->fds_cap) {
-        int grown = loop->fds_cap ? loop->fds_cap : 64;
-        while (grown <= fd)
-            grown *= 2;
-        loop->fds = realloc(loop->fds, (size_t)grown * sizeof *loop->fds);
-        if (!loop->fds)
-            die("loop: out of memory for %d fds", grown);
-        for (int i = loop->fds_cap; i < grown; i++)
+    if ((size_t)fd >= loop->fds_cap) {
+        size_t old = loop->fds_cap;
+        loop->fds = grow_array(loop->fds, &loop->fds_cap, (size_t)fd + 1, sizeof *loop->fds,
+                               "loop's fd table");
+        for (size_t i = old; i < loop->fds_cap; i++)
             loop->fds[i] = (struct fd_watch){0, 0};
-        loop->fds_cap = grown;
     }
     return &loop->fds[fd];
 }
@@ -41,7 +37,7 @@ static int set_watch(struct loop *loop, int fd, unsigned direction, const char *
     loop_check_thread(loop, fn ? "loop_add_reader/writer" : "loop_remove_reader/writer");
     if (fd < 0)
         return -EBADF;
-    if (!fn && fd >= loop->fds_cap)
+    if (!fn && (size_t)fd >= loop->fds_cap)
         return -ENOENT;
     struct fd_watch *w = watch_of(loop, fd);
     uint64_t *handle = direction == LOOP_READABLE ? &w->reader : &w->writer;
@@ -84,12 +80,12 @@ bool loop_remove_writer(struct loop *loop, int fd)
 
 bool loop_has_reader(const struct loop *loop, int fd)
 {
-    return fd >= 0 && fd < loop->fds_cap && loop->fds[fd].reader != 0;
+    return fd >= 0 && (size_t)fd < loop->fds_cap && loop->fds[fd].reader != 0;
 }
 
 bool loop_has_writer(const struct loop *loop, int fd)
 {
-    return fd >= 0 && fd < loop->fds_cap && loop->fds[fd].writer != 0;
+    return fd >= 0 && (size_t)fd < loop->fds_cap && loop->fds[fd].writer != 0;
 }
 
 static void queue(struct loop *loop, uint64_t id)
@@ -105,7 +101,7 @@ void loop_io_dispatch(struct loop *loop, const struct loop_event *events, int n)
 {
     for (int i = 0; i < n; i++) {
         int fd = events[i].fd;
-        if (fd < 0 || fd >= loop->fds_cap)
+        if (fd < 0 || (size_t)fd >= loop->fds_cap)
             continue;
         if (events[i].events & LOOP_READABLE)
             queue(loop, loop->fds[fd].reader);

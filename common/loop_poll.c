@@ -15,9 +15,10 @@
 
 struct poll_state {
     struct pollfd *fds;
-    int count, cap;
+    int count;
+    size_t cap;
     int *index_of; /* fd -> its position in fds, or -1 */
-    int index_cap;
+    size_t index_cap;
     int resume; /* where the last wait stopped reporting, when it ran out of room */
 };
 
@@ -41,17 +42,13 @@ static short poll_events(unsigned events)
 
 static void grow_index(struct poll_state *s, int fd)
 {
-    if (fd < s->index_cap)
+    if ((size_t)fd < s->index_cap)
         return;
-    int grown = s->index_cap ? s->index_cap : 64;
-    while (grown <= fd)
-        grown *= 2;
-    s->index_of = realloc(s->index_of, (size_t)grown * sizeof *s->index_of);
-    if (!s->index_of)
-        die("poll backend: out of memory");
-    for (int i = s->index_cap; i < grown; i++)
+    size_t old = s->index_cap;
+    s->index_of = grow_array(s->index_of, &s->index_cap, (size_t)fd + 1, sizeof *s->index_of,
+                             "poll backend's fd index");
+    for (size_t i = old; i < s->index_cap; i++)
         s->index_of[i] = -1;
-    s->index_cap = grown;
 }
 
 static int poll_watch(void *state, int fd, unsigned old, unsigned now)
@@ -72,12 +69,9 @@ static int poll_watch(void *state, int fd, unsigned old, unsigned now)
         /* poll() would only say POLLNVAL later: refuse a closed fd now, as epoll_ctl does. */
         if (fcntl(fd, F_GETFD) == -1)
             return -errno;
-        if (s->count == s->cap) {
-            s->cap = s->cap ? 2 * s->cap : 64;
-            s->fds = realloc(s->fds, (size_t)s->cap * sizeof *s->fds);
-            if (!s->fds)
-                die("poll backend: out of memory");
-        }
+        if ((size_t)s->count == s->cap)
+            s->fds = grow_array(s->fds, &s->cap, (size_t)s->count + 1, sizeof *s->fds,
+                                "poll backend's pollfds");
         i = s->index_of[fd] = s->count++;
         s->fds[i] = (struct pollfd){.fd = fd};
     }

@@ -80,7 +80,7 @@ struct loop {
     const struct loop_backend *backend;
     void *backend_state;
     struct fd_watch *fds;
-    int fds_cap;
+    size_t fds_cap;
     int watched_fds; /* fds with a reader or a writer, the loop's own pipe included */
     struct loop_event events[LOOP_MAX_EVENTS];
 

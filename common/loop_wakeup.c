@@ -90,13 +90,10 @@ void loop_call_soon_threadsafe_named(struct loop *loop, const char *name, loop_c
                                      void *arg)
 {
     CHECK_PT(pthread_mutex_lock(&loop->threadsafe_lock));
-    if (loop->nthreadsafe == loop->threadsafe_cap) {
-        loop->threadsafe_cap = loop->threadsafe_cap ? 2 * loop->threadsafe_cap : 16;
-        loop->threadsafe =
-            realloc(loop->threadsafe, loop->threadsafe_cap * sizeof *loop->threadsafe);
-        if (!loop->threadsafe)
-            die("loop_call_soon_threadsafe: out of memory");
-    }
+    if (loop->nthreadsafe == loop->threadsafe_cap)
+        loop->threadsafe = grow_array(loop->threadsafe, &loop->threadsafe_cap,
+                                      loop->nthreadsafe + 1, sizeof *loop->threadsafe,
+                                      "loop_call_soon_threadsafe");
     loop->threadsafe[loop->nthreadsafe++] = (struct threadsafe_call){fn, arg, name};
     atomic_store(&loop->threadsafe_waiting, loop->nthreadsafe);
     /* One byte per wake-up, not per call: the loop clears the flag before it looks. Done

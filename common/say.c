@@ -31,19 +31,19 @@ void say_my_name(const char *name)
     pthread_setname_np(pthread_self(), short_name);
 }
 
-static void vsay(const char *who, const char *fmt, va_list ap)
+static void vsay(FILE *out, const char *who, const char *fmt, va_list ap)
 {
     char tag[64] = "";
     if (tag_source)
         tag_source(tag, sizeof tag);
-    flockfile(stdout);
-    printf("[%6.3fs] [%s] ", since_start(), who);
+    flockfile(out);
+    fprintf(out, "[%6.3fs] [%s] ", since_start(), who);
     if (tag[0])
-        printf("[%s] ", tag);
-    vprintf(fmt, ap);
-    putchar('\n');
-    fflush(stdout);
-    funlockfile(stdout);
+        fprintf(out, "[%s] ", tag);
+    vfprintf(out, fmt, ap);
+    putc('\n', out);
+    fflush(out);
+    funlockfile(out);
 }
 
 /* A task by its name; an unnamed thread is "main" if it is the process's first thread,
@@ -66,7 +66,7 @@ void say(const char *fmt, ...)
     char buf[32];
     va_list ap;
     va_start(ap, fmt);
-    vsay(current_name(buf, sizeof buf), fmt, ap);
+    vsay(stdout, current_name(buf, sizeof buf), fmt, ap);
     va_end(ap);
 }
 
@@ -74,6 +74,14 @@ void say_as(const char *who, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay(who, fmt, ap);
+    vsay(stdout, who, fmt, ap);
+    va_end(ap);
+}
+
+void say_to(FILE *out, const char *who, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(out, who, fmt, ap);
     va_end(ap);
 }

@@ -14,18 +14,13 @@ enum { MAX_COLUMNS = 16 };
 
 struct table {
     char **rows; /* each row as its '|'-separated text; rows[0] is the header */
-    int count, capacity;
+    size_t count, capacity;
 };
 
 static void add(struct table *t, char *text)
 {
-    if (t->count == t->capacity) {
-        t->capacity = t->capacity ? 2 * t->capacity : 8;
-        char **grown = realloc(t->rows, (size_t)t->capacity * sizeof *grown);
-        if (!grown)
-            die("out of memory");
-        t->rows = grown;
-    }
+    if (t->count == t->capacity)
+        t->rows = grow_array(t->rows, &t->capacity, t->count + 1, sizeof *t->rows, "table");
     t->rows[t->count++] = text;
 }
 
@@ -105,7 +100,7 @@ static bool looks_numeric(const char *s)
 void table_print(const struct table *t)
 {
     int width[MAX_COLUMNS] = {0}, columns = 0;
-    for (int r = 0; r < t->count; r++) {
+    for (size_t r = 0; r < t->count; r++) {
         char *copy;
         const char *cells[MAX_COLUMNS];
         int n = split(t->rows[r], &copy, cells);
@@ -118,7 +113,7 @@ void table_print(const struct table *t)
             columns = n;
         free(copy);
     }
-    for (int r = 0; r < t->count; r++) {
+    for (size_t r = 0; r < t->count; r++) {
         char *copy;
         const char *cells[MAX_COLUMNS];
         int n = split(t->rows[r], &copy, cells);
@@ -146,7 +141,7 @@ void table_print(const struct table *t)
 
 void table_free(struct table *t)
 {
-    for (int r = 0; r < t->count; r++)
+    for (size_t r = 0; r < t->count; r++)
         free(t->rows[r]);
     free(t->rows);
     free(t);

@@ -37,12 +37,9 @@ struct task_group {
 
 static void keep_error(struct task_group *g, const char *name, int code, const char *message)
 {
-    if (g->nerrors == g->errors_cap) {
-        g->errors_cap = g->errors_cap ? 2 * g->errors_cap : 4;
-        g->errors = realloc(g->errors, g->errors_cap * sizeof *g->errors);
-        if (!g->errors)
-            die("task group: out of memory");
-    }
+    if (g->nerrors == g->errors_cap)
+        g->errors = grow_array(g->errors, &g->errors_cap, g->nerrors + 1, sizeof *g->errors,
+                               "task group");
     struct task_group_error *e = &g->errors[g->nerrors++];
     snprintf(e->task_name, sizeof e->task_name, "%s", name);
     e->code = code;
@@ -120,12 +117,9 @@ struct task *task_group_create_task(struct task_group *g, const char *name, task
     struct task *t = create_task(name, fn, arg);
     if (!t)
         return NULL;
-    if (g->nchildren == g->children_cap) {
-        g->children_cap = g->children_cap ? 2 * g->children_cap : 8;
-        g->children = realloc(g->children, g->children_cap * sizeof *g->children);
-        if (!g->children)
-            die("task_group_create_task: out of memory");
-    }
+    if (g->nchildren == g->children_cap)
+        g->children = grow_array(g->children, &g->children_cap, g->nchildren + 1,
+                                 sizeof *g->children, "task_group_create_task");
     g->children[g->nchildren++] = t;
     g->running++;
     future_add_done_callback(task_future(t), on_child_done, g);

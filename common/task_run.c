@@ -7,10 +7,12 @@
  */
 #include "task_private.h"
 
+#include "args.h"
 #include "check.h"
 #include "clock.h"
 #include "future.h"
 #include "loop.h"
+#include "say.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -18,19 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void report(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    flockfile(stderr);
-    fprintf(stderr, "[%6.3fs] [async_run] ", since_start());
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    funlockfile(stderr);
-    va_end(ap);
-}
 
 struct countdown {
     struct future *all_done;
@@ -66,7 +55,8 @@ static void cancel_leftovers(struct loop *loop)
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%s", i ? ", " : "",
                      left[i]->name, times);
         }
-        report("%zu task%s still running: %s; cancelling", n, n == 1 ? "" : "s", names);
+        say_to(stderr, "async_run", "%zu task%s still running: %s; cancelling", n,
+               n == 1 ? "" : "s", names);
         struct countdown c = {future_new(loop), n};
         for (size_t i = 0; i < n; i++) {
             future_ref(&left[i]->future);
@@ -99,10 +89,10 @@ int async_run_on(struct loop *loop, task_fn *main, void *arg, void **result)
     while (loop_run_until_external_done(loop) != 0 || all_tasks(NULL, 0) > 0);
     int rc = future_result(&t->future, result);
     if (rc < 0 && rc != -ECANCELED)
-        report("main ended with an error: %s (%s)", task_error_message(t), strerror(-rc));
+        say_to(stderr, "async_run", "main ended with an error: %s (%s)", task_error_message(t),
+               strerror(-rc));
     task_release(t);
-    const char *timeline = getenv("LAB_TIMELINE");
-    if (timeline && strcmp(timeline, "1") == 0)
+    if (env_flag("LAB_TIMELINE"))
         trace_timeline_print(stdout, 60);
     return rc;
 }
@@ -117,7 +107,8 @@ int async_run(task_fn *main, void *arg, void **result)
     for (struct task *t = task_oldest(), *next; t; t = next) {
         next = t->newer;
         if (future_loop(&t->future) == loop && !t->released) {
-            report("task '%s' was never released (task_release): a leak", t->name);
+            say_to(stderr, "async_run", "task '%s' was never released (task_release): a leak",
+                   t->name);
             task_release(t);
         }
     }

@@ -58,13 +58,9 @@ void timer_heap_free(struct timer_heap *h)
 
 void timer_heap_push(struct timer_heap *h, struct timer_entry e)
 {
-    if (h->count == h->cap) {
-        h->cap = h->cap ? 2 * h->cap : 16;
-        struct timer_entry *grown = realloc(h->entries, h->cap * sizeof *grown);
-        if (!grown)
-            die("timer_heap: out of memory for %zu timers", h->cap);
-        h->entries = grown;
-    }
+    if (h->count == h->cap)
+        h->entries =
+            grow_array(h->entries, &h->cap, h->count + 1, sizeof *h->entries, "timer_heap");
     h->entries[h->count] = e;
     sift_up(h, h->count++);
 }

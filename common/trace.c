@@ -1,6 +1,7 @@
 /* trace.c — tasks' lives, as a timeline or as Chrome trace JSON. See trace.h. */
 #include "trace.h"
 
+#include "args.h"
 #include "check.h"
 
 #include <errno.h>
@@ -44,13 +45,12 @@ static void write_at_exit(void)
 static void read_environment(void)
 {
     const char *path = getenv("LAB_TRACE");
-    const char *timeline = getenv("LAB_TIMELINE");
     if (path && *path) {
         json_path = path;
         recording = true;
         atexit(write_at_exit);
     }
-    if (timeline && strcmp(timeline, "1") == 0)
+    if (env_flag("LAB_TIMELINE"))
         recording = true;
 }
 
@@ -89,20 +89,11 @@ static struct traced_task *find(unsigned id)
     return NULL;
 }
 
-static void *grow(void *array, size_t *cap, size_t size)
-{
-    *cap = *cap ? 2 * *cap : 64;
-    void *p = realloc(array, *cap * size);
-    if (!p)
-        die("trace: out of memory");
-    return p;
-}
-
 void trace_task_created(unsigned id, const char *name, double t)
 {
     pthread_mutex_lock(&lock);
     if (ntasks == tasks_cap)
-        tasks = grow(tasks, &tasks_cap, sizeof *tasks);
+        tasks = grow_array(tasks, &tasks_cap, ntasks + 1, sizeof *tasks, "trace");
     /* Ids come in order, except when loops on two threads create tasks at once. */
     size_t at = ntasks;
     while (at > 0 && tasks[at - 1].id > id) {
@@ -130,7 +121,7 @@ void trace_slice(unsigned id, bool waiting, const char *what, double t0, double 
 {
     pthread_mutex_lock(&lock);
     if (nslices == slices_cap)
-        slices = grow(slices, &slices_cap, sizeof *slices);
+        slices = grow_array(slices, &slices_cap, nslices + 1, sizeof *slices, "trace");
     struct slice *s = &slices[nslices++];
     *s = (struct slice){.id = id, .waiting = waiting, .t0 = t0, .t1 = t1};
     snprintf(s->what, sizeof s->what, "%s", what);

@@ -1,6 +1,8 @@
 /* tap.c — see tap.h. */
 #include "tap.h"
 
+#include "args.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,8 +183,7 @@ void require_optional(bool available, const char *what)
 {
     if (available)
         return;
-    const char *all = getenv("LAB_REQUIRE_ALL");
-    if (all && strcmp(all, "1") == 0) {
+    if (env_flag("LAB_REQUIRE_ALL")) {
         printf("Bail out! %s is missing and LAB_REQUIRE_ALL=1\n", what);
         exit(1);
     }

@@ -130,33 +130,6 @@ static void *count_under_gil(void *arg)
     return NULL;
 }
 
-static double thread_cpu_sec(void)
-{
-    struct timespec t;
-    CHECK_SYS(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t));
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/*
- * How many burn() iterations take `seconds` of CPU. Timed on this thread's CPU clock, not
- * the wall clock (burn_calibrate): on a busy machine a probe that is preempted would make
- * the work look slower than it is, and the run too short for the threads to take turns.
- */
-static uint64_t calibrate_cpu(double seconds)
-{
-    uint64_t probe = 1 << 16;
-    double used;
-    for (;;) {
-        double start = thread_cpu_sec();
-        burn(probe);
-        used = thread_cpu_sec() - start;
-        if (used >= 0.02 || probe >= (UINT64_C(1) << 40))
-            break;
-        probe *= 2;
-    }
-    return (uint64_t)((double)probe / used * seconds) + 1;
-}
-
 /*
  * Wait for the threads, but not for ever: a thread that finished its count and waits in
  * its last drop, with nobody left to take the GIL, never returns; and no bytecode in ten
@@ -230,7 +203,7 @@ int main(int argc, char **argv)
     atomic_init(&gil.drop_request, false);
     watched = &gil;
 
-    uint64_t target = calibrate_cpu(seconds);
+    uint64_t target = burn_calibrate(seconds);
     struct counter *counters = xcalloc((size_t)threads, sizeof *counters);
     pthread_t *ids = xcalloc((size_t)threads, sizeof *ids);
     pthread_barrier_t barrier;

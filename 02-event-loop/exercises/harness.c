@@ -25,10 +25,7 @@ void heap_grow(struct heap *h)
 {
     if (h->count < h->cap)
         return;
-    h->cap = h->cap ? 2 * h->cap : 16;
-    h->items = realloc(h->items, h->cap * sizeof *h->items);
-    if (!h->items)
-        die("out of memory for %zu timers", h->cap);
+    h->items = grow_array(h->items, &h->cap, h->count + 1, sizeof *h->items, "timers");
 }
 
 struct mini_loop {

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,33 @@ static void call_check_sys_ok(void *unused)
 {
     (void)unused;
     CHECK_SYS(0);
+}
+
+static void call_grow_too_far(void *unused)
+{
+    (void)unused;
+    size_t cap = 16;
+    char *array = xmalloc(16);
+    array = grow_array(array, &cap, SIZE_MAX / 4, 8, "the test's array");
+    free(array);
+}
+
+/* Append n numbers one at a time, as every growing array in the lab does. */
+static void append_numbers(size_t n, size_t *counted, size_t *cap_seen, bool *kept)
+{
+    size_t count = 0, cap = 0;
+    long *numbers = NULL;
+    *kept = true;
+    for (size_t i = 0; i < n; i++) {
+        if (count == cap)
+            numbers = grow_array(numbers, &cap, count + 1, sizeof *numbers, "numbers");
+        numbers[count++] = (long)i;
+    }
+    for (size_t i = 0; i < count; i++)
+        *kept = *kept && numbers[i] == (long)i;
+    *counted = count;
+    *cap_seen = cap;
+    free(numbers);
 }
 
 /* ---- die in a fork()ed child ends the child alone ---- */
@@ -140,6 +168,26 @@ int main(void)
     ok(zeros[0] == 0 && zeros[3] == 0, "xcalloc zeroes");
     free(zeros);
 
+    is_long((long)grow_capacity(0, 1, 8), 16, "grow_capacity: an empty array gets 16");
+    is_long((long)grow_capacity(16, 17, 8), 32, "a full one doubles");
+    is_long((long)grow_capacity(16, 1000, 8), 1024, "doubling as often as `need` asks");
+    is_long((long)grow_capacity(64, 10, 8), 64, "and never shrinks");
+    is_long((long)grow_capacity(16, SIZE_MAX / 2 + 2, 1), 0, "0 when doubling would overflow");
+    is_long((long)grow_capacity(16, 17, SIZE_MAX / 16), 0, "0 when the bytes would overflow");
+    size_t counted, cap;
+    bool kept;
+    append_numbers(1000, &counted, &cap, &kept);
+    ok(counted == 1000 && cap == 1024 && kept,
+       "grow_array: 1000 appends keep every value, in a capacity of 1024 (%zu)", cap);
+    cap = 32;
+    long *same = xmalloc(32 * sizeof *same);
+    ok(grow_array(same, &cap, 20, sizeof *same, "numbers") == same && cap == 32,
+       "room enough: the same array, the same capacity");
+    free(same);
+    is_long(exit_status(run_in_child(call_grow_too_far, NULL, msg, sizeof msg)), 1,
+            "an array that cannot grow dies");
+    ok(strstr(msg, "the test's array: out of memory for") != NULL, "naming the array: %s", msg);
+
     /* Text still in stdio's buffer at fork time must come out once, not twice. */
     char path[] = "/tmp/lab-check-XXXXXX";
     int fd = mkstemp(path);
@@ -174,5 +222,15 @@ int main(void)
     else
         is_str(text, "parent;",
                "nor write the parent's buffered text: it reaches the file once, from the parent");
+
+    char name[6] = "xxxxx";
+    copy_cut(name, sizeof name, "abc");
+    is_str(name, "abc", "copy_cut copies a name that fits");
+    copy_cut(name, sizeof name, "abcdef");
+    is_str(name, "abcde", "and cuts one that does not to size - 1 bytes, terminated");
+    copy_cut(name, sizeof name, "");
+    is_str(name, "", "an empty name is an empty string");
+    copy_cut(name, 0, "zz");
+    is_str(name, "", "a size of 0 writes nothing");
     return done_testing();
 }

@@ -4,7 +4,7 @@
  */
 #include "condition.h"
 #include "lock.h"
-#include "sync_test.h"
+#include "runtime_test.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* Unit tests of common/event: every law of event.h, on the virtual clock and each backend. */
 #include "event.h"
-#include "sync_test.h"
+#include "runtime_test.h"
 
 #include <errno.h>
 

@@ -5,6 +5,7 @@
 #include "future.h"
 #include "gather.h"
 #include "loop.h"
+#include "children_test.h"
 #include "tap.h"
 #include "task.h"
 
@@ -13,74 +14,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static double now(void)
-{
-    return loop_time(loop_get_running());
-}
-
-/* Errors the loop was told nobody retrieved. */
-static int never_retrieved;
-
-static void count_unretrieved(struct loop *loop, const struct loop_error *e, void *arg)
-{
-    (void)loop, (void)arg;
-    never_retrieved += strstr(e->message, "never retrieved") != NULL;
-}
-
-static int run_virtual(task_fn *main, void *arg)
-{
-    trace[0] = '\0';
-    never_retrieved = 0;
-    struct loop *loop = loop_new();
-    loop_set_virtual_clock(loop, true);
-    loop_set_exception_handler(loop, count_unretrieved, NULL);
-    int rc = async_run_on(loop, main, arg, NULL);
-    loop_close(loop);
-    return rc;
-}
-
-/* A child: sleeps, then returns its name or fails with its code. */
-struct child {
-    const char *name;
-    double seconds;
-    int fails_with; /* 0: returns its name */
-    int sleep_rc;   /* what its sleep returned */
-};
-
-static void *child_body(void *arg)
-{
-    struct child *c = arg;
-    c->sleep_rc = async_sleep(c->seconds);
-    if (c->sleep_rc)
-        return task_raise(c->sleep_rc, "%s: sleep interrupted", c->name);
-    if (c->fails_with)
-        return task_raise(c->fails_with, "%s failed", c->name);
-    return (void *)c->name;
-}
-
-enum { MAX_CHILDREN = 4 };
-
-struct family {
-    size_t n;
-    struct task *tasks[MAX_CHILDREN];
-    struct future *futures[MAX_CHILDREN];
-};
-
-static void start(struct family *f, struct child *children, size_t n)
-{
-    f->n = n;
-    for (size_t i = 0; i < n; i++) {
-        f->tasks[i] = create_task(children[i].name, child_body, &children[i]);
-        f->futures[i] = task_future(f->tasks[i]);
-    }
-}
-
-static void release(struct family *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        task_release(f->tasks[i]);
-}
 
 /* ---- results in order ---- */
 

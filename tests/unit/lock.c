@@ -3,7 +3,7 @@
  * (LockTests), on the virtual clock and each backend.
  */
 #include "lock.h"
-#include "sync_test.h"
+#include "runtime_test.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -107,6 +107,12 @@ static int status_of_wrong_thread_call(void)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static void new_loop(void *unused)
+{
+    (void)unused;
+    loop_close(loop_new());
+}
+
 int main(void)
 {
     unsetenv("LAB_LOOP_DEBUG");
@@ -123,6 +129,10 @@ int main(void)
             "debug mode reports one slow callback among three");
     ok(strstr(report, "slow callback: blocking_sleep took") != NULL,
        "the report names the callback that blocked");
+    double at;
+    char who[16];
+    ok(sscanf(report, "[%lfs] [%15[^]]] slow callback", &at, who) == 2 && strcmp(who, "loop") == 0,
+       "in the format of every log line, '[ 0.102s] [loop] ...': %.40s", report);
     ok(strstr(report, "quick_step") == NULL, "and not the quick one");
     loop_close(loop);
 
@@ -138,6 +148,23 @@ int main(void)
     loop_close(loop);
     unsetenv("LAB_LOOP_DEBUG");
     unsetenv("LAB_SLOW_CALLBACK_MS");
+
+    setenv("LAB_LOOP_DEBUG", "0", 1);
+    loop = loop_new();
+    ok(!loop_get_debug(loop), "LAB_LOOP_DEBUG=0 leaves it off");
+    loop_close(loop);
+    char refused[256];
+    setenv("LAB_LOOP_DEBUG", "yes", 1);
+    int status = run_in_child(new_loop, NULL, refused, sizeof refused);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 2 &&
+           strstr(refused, "LAB_LOOP_DEBUG=yes: set it to 1 (on) or 0 (off)"),
+       "LAB_LOOP_DEBUG=yes is refused, exit 2, as every LAB_ flag is (env_flag): %s", refused);
+    unsetenv("LAB_LOOP_DEBUG");
+    setenv("LAB_VIRTUAL_CLOCK", "true", 1);
+    status = run_in_child(new_loop, NULL, refused, sizeof refused);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 2 && strstr(refused, "LAB_VIRTUAL_CLOCK=true"),
+       "and so is LAB_VIRTUAL_CLOCK=true: %s", refused);
+    unsetenv("LAB_VIRTUAL_CLOCK");
 
     loop = loop_new();
     loop_set_exception_handler(loop, handler, &handled);

@@ -3,7 +3,7 @@
  * test_locks.py (SemaphoreTests), on the virtual clock and each backend.
  */
 #include "semaphore.h"
-#include "sync_test.h"
+#include "runtime_test.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -233,6 +233,23 @@ static void *cancel_before_start(void *arg)
     return NULL;
 }
 
+/* A task takes its stack at its first step: with no stack to be had, create_task still
+ * succeeds, and the task ends with -ENOMEM, its body never run. */
+static void *stack_at_first_step(void *arg)
+{
+    struct victim *v = arg;
+    size_t saved = coro_default_stack_size();
+    coro_set_stack(SIZE_MAX / 2 + 1, true); /* no address space is that big */
+    struct task *t = create_task("stackless", victim_body, v);
+    int rc = t ? await_task(t, NULL) : -errno;
+    coro_set_stack(saved, true);
+    if (!t)
+        return task_raise(rc, "create_task");
+    note("rc=%d ran=%d msg=%s", rc, v->ran, task_error_message(t));
+    task_release(t);
+    return NULL;
+}
+
 static void *inner_sleeper(void *arg)
 {
     int *rc = arg;
@@ -568,6 +585,12 @@ int main(void)
     run_virtual(cancel_before_start, &early, NULL);
     snprintf(want, sizeof want, "rc=%d ran=0", -ECANCELED);
     is_str(trace, want, "a task cancelled before its first turn never runs");
+
+    struct victim stackless = {"stackless", false, 0, false, 0, 0};
+    is_long(run_virtual(stack_at_first_step, &stackless, NULL), 0,
+            "create_task maps no stack: it succeeds even when none could be mapped");
+    snprintf(want, sizeof want, "rc=%d ran=0 msg=no memory for the task's stack", -ENOMEM);
+    is_str(trace, want, "the stack is taken at the first step: none to be had, -ENOMEM, body never run");
 
     int inner_rc = 0;
     run_virtual(cancel_chain, &inner_rc, NULL);

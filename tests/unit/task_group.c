@@ -9,6 +9,7 @@
 #include "event.h"
 #include "future.h"
 #include "loop.h"
+#include "runtime_test.h"
 #include "tap.h"
 #include "task.h"
 #include "task_group.h"
@@ -21,36 +22,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
-static const char *backend; /* the loop backend under test, for the test names */
-
-static double now(void)
-{
-    return loop_time(loop_get_running());
-}
-
 static unsigned cancelling(void)
 {
     return task_cancelling(current_task());
-}
-
-static int never_retrieved;
-
-static void count_unretrieved(struct loop *loop, const struct loop_error *e, void *arg)
-{
-    (void)loop, (void)arg;
-    never_retrieved += strstr(e->message, "never retrieved") != NULL;
-}
-
-static int run_virtual(task_fn *main, void *arg)
-{
-    trace[0] = '\0';
-    never_retrieved = 0;
-    struct loop *loop = loop_new();
-    loop_set_virtual_clock(loop, true);
-    loop_set_exception_handler(loop, count_unretrieved, NULL);
-    int rc = async_run_on(loop, main, arg, NULL);
-    loop_close(loop);
-    return rc;
 }
 
 /*
@@ -429,10 +403,8 @@ static void free_before_exit(void *arg)
     async_run(frees_too_early, NULL, NULL);
 }
 
-static void run_laws(const char *name)
+static void run_laws(void)
 {
-    backend = name;
-    setenv("LAB_LOOP_BACKEND", name, 1);
     char want[400];
 
     run_virtual(all_succeed, NULL);
@@ -535,10 +507,7 @@ int main(void)
 {
     errno = 0;
     ok(task_group() == NULL && errno == EPERM, "task_group outside a task: NULL, errno EPERM");
-#ifdef __linux__
-    run_laws("epoll");
-#endif
-    run_laws("poll");
+    on_each_backend(run_laws);
 
     char out[512];
     int status = run_in_child(free_before_exit, NULL, out, sizeof out);

@@ -8,6 +8,7 @@
  */
 #include "future.h"
 #include "loop.h"
+#include "children_test.h"
 #include "tap.h"
 #include "task.h"
 #include "wait.h"
@@ -18,79 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *backend; /* the loop backend under test, for the test names */
-
-static double now(void)
-{
-    return loop_time(loop_get_running());
-}
-
-static int never_retrieved;
-
-static void count_unretrieved(struct loop *loop, const struct loop_error *e, void *arg)
-{
-    (void)loop, (void)arg;
-    never_retrieved += strstr(e->message, "never retrieved") != NULL;
-}
-
-static int run_virtual(task_fn *main, void *arg)
-{
-    trace[0] = '\0';
-    never_retrieved = 0;
-    struct loop *loop = loop_new();
-    loop_set_virtual_clock(loop, true);
-    loop_set_exception_handler(loop, count_unretrieved, NULL);
-    int rc = async_run_on(loop, main, arg, NULL);
-    loop_close(loop);
-    return rc;
-}
-
-/* A child: sleeps, then returns its name or fails with its code. */
-struct child {
-    const char *name;
-    double seconds;
-    int fails_with; /* 0: returns its name */
-    int sleep_rc;   /* what its sleep returned */
-};
-
-static void *child_body(void *arg)
-{
-    struct child *c = arg;
-    c->sleep_rc = async_sleep(c->seconds);
-    if (c->sleep_rc)
-        return task_raise(c->sleep_rc, "%s: sleep interrupted", c->name);
-    if (c->fails_with)
-        return task_raise(c->fails_with, "%s failed", c->name);
-    return (void *)c->name;
-}
-
-enum { MAX = 4 };
-
-struct family {
-    size_t n;
-    struct task *tasks[MAX];
-    struct future *futures[MAX];
-    bool done[MAX];
-};
-
-static void start(struct family *f, struct child *children, size_t n)
-{
-    f->n = n;
-    for (size_t i = 0; i < n; i++) {
-        f->tasks[i] = create_task(children[i].name, child_body, &children[i]);
-        f->futures[i] = task_future(f->tasks[i]);
-    }
-}
-
-/* Read every outcome (so no error goes unretrieved) and let the tasks go. */
-static void release(struct family *f)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        future_error(f->futures[i]);
-        task_release(f->tasks[i]);
-    }
-}
 
 static void note_done(const bool *done, size_t n)
 {
@@ -111,7 +39,7 @@ static void note_states(struct family *f)
 
 struct scenario {
     enum wait_when when;
-    struct child children[MAX];
+    struct child children[MAX_CHILDREN];
     size_t n;
     double timeout;
     double cancel_child_at; /* > 0: a canceller cancels child 0 then */
@@ -142,7 +70,7 @@ static void *wait_scenario(void *arg)
     async_sleep(10); /* what was pending runs on to its end: nothing was cancelled */
     note_states(&f);
     task_release(k);
-    release(&f);
+    retrieve_and_release(&f);
     return NULL;
 }
 
@@ -276,7 +204,7 @@ static void *cancel_the_waiter(void *arg)
     note_states(&f);
     note(" sleeps=%d,%d", c[0].sleep_rc, c[1].sleep_rc);
     task_release(w);
-    release(&f);
+    retrieve_and_release(&f);
     return NULL;
 }
 
@@ -295,7 +223,7 @@ static void *duplicates(void *arg)
     note_done(done, 3);
     rc = async_wait(fs, 3, WAIT_FIRST_COMPLETED, 10, NULL);
     note(" again rc=%d at %.3f", rc, now());
-    release(&f);
+    retrieve_and_release(&f);
     return NULL;
 }
 
@@ -384,7 +312,7 @@ static void test_wait_laws(void)
 /* ---- as_completed ---- */
 
 struct iteration {
-    struct child children[MAX];
+    struct child children[MAX_CHILDREN];
     size_t n;
     double timeout;
     double start_after; /* the iterating task sleeps this long before it asks */
@@ -408,7 +336,7 @@ static void *iterate(void *arg)
     as_completed_free(it);
     async_sleep(10);
     note_states(&f);
-    release(&f);
+    retrieve_and_release(&f);
     return NULL;
 }
 
@@ -466,7 +394,7 @@ static void *cancel_the_iterator(void *arg)
     note_states(&f);
     as_completed_free(it);
     task_release(t);
-    release(&f);
+    retrieve_and_release(&f);
     return NULL;
 }
 
@@ -484,7 +412,7 @@ static void *free_early(void *arg)
     as_completed_free(it);
     async_sleep(1);
     note_states(&f);
-    release(&f);
+    retrieve_and_release(&f);
     return NULL;
 }
 
@@ -576,10 +504,8 @@ static void test_as_completed_laws(void)
     loop_close(other);
 }
 
-static void run_laws(const char *name)
+static void run_laws(void)
 {
-    backend = name;
-    setenv("LAB_LOOP_BACKEND", name, 1);
     test_wait_laws();
     test_as_completed_laws();
 }
@@ -593,9 +519,6 @@ int main(void)
     errno = 0;
     ok(as_completed(NULL, 0, INFINITY) == NULL && errno == ESRCH,
        "as_completed with no running loop: NULL, errno ESRCH");
-#ifdef __linux__
-    run_laws("epoll");
-#endif
-    run_laws("poll");
+    on_each_backend(run_laws);
     return done_testing();
 }
