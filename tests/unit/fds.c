@@ -16,7 +16,8 @@ int main(void)
     for (int fd = 0; fd < 4096; fd++)
         open_fds += fcntl(fd, F_GETFD) != -1;
     if (under_valgrind())
-        skip("valgrind keeps fds of its own, hidden from fcntl", "the count is exactly the fds open");
+        skip("valgrind keeps fds of its own, hidden from fcntl",
+             "the count is exactly the fds open");
     else
         is_long(before, open_fds, "the count is exactly the fds open");
 
