@@ -31,19 +31,25 @@ void say_my_name(const char *name)
     pthread_setname_np(pthread_self(), short_name);
 }
 
-static void vsay(FILE *out, const char *who, const char *fmt, va_list ap)
+/* "[ 0.102s] [who] ": the head of every line, say()'s and the runtime's own. */
+static void print_head(FILE *out, const char *who)
+{
+    fprintf(out, "[%6.3fs] [%s] ", since_start(), who);
+}
+
+static void vsay(const char *who, const char *fmt, va_list ap)
 {
     char tag[64] = "";
     if (tag_source)
         tag_source(tag, sizeof tag);
-    flockfile(out);
-    fprintf(out, "[%6.3fs] [%s] ", since_start(), who);
+    flockfile(stdout);
+    print_head(stdout, who);
     if (tag[0])
-        fprintf(out, "[%s] ", tag);
-    vfprintf(out, fmt, ap);
-    putc('\n', out);
-    fflush(out);
-    funlockfile(out);
+        printf("[%s] ", tag);
+    vprintf(fmt, ap);
+    putchar('\n');
+    fflush(stdout);
+    funlockfile(stdout);
 }
 
 /* A task by its name; an unnamed thread is "main" if it is the process's first thread,
@@ -66,7 +72,7 @@ void say(const char *fmt, ...)
     char buf[32];
     va_list ap;
     va_start(ap, fmt);
-    vsay(stdout, current_name(buf, sizeof buf), fmt, ap);
+    vsay(current_name(buf, sizeof buf), fmt, ap);
     va_end(ap);
 }
 
@@ -74,7 +80,7 @@ void say_as(const char *who, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay(stdout, who, fmt, ap);
+    vsay(who, fmt, ap);
     va_end(ap);
 }
 
@@ -82,6 +88,11 @@ void say_to(FILE *out, const char *who, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay(out, who, fmt, ap);
+    flockfile(out);
+    print_head(out, who);
+    vfprintf(out, fmt, ap);
+    putc('\n', out);
+    fflush(out);
+    funlockfile(out);
     va_end(ap);
 }
