@@ -19,6 +19,7 @@ struct gil {
     int holder;                 /* who holds the GIL now, 0 if nobody */
     int last_holder;            /* who held it last: tells a real hand-over from a retake */
     unsigned long switch_count; /* CPython's switch_number: changes of holder so far */
+    uint64_t last_switch_ns;    /* now_ns() at the last change of holder */
     int dropped_on_request;     /* who last dropped on request, until someone takes the GIL */
     uint64_t interval_ns;
     double wakeup_delay;        /* seconds a woken waiter waits more (gil_set_wakeup_delay) */
@@ -63,11 +64,10 @@ void gil_set_wakeup_delay(struct gil *g, double seconds)
     CHECK_PT(pthread_mutex_unlock(&g->mutex));
 }
 
-static struct timespec one_interval_from_now(const struct gil *g)
+static struct timespec timespec_at(uint64_t ns)
 {
-    uint64_t at = now_ns() + g->interval_ns;
-    return (struct timespec){.tv_sec = (time_t)(at / 1000000000u),
-                             .tv_nsec = (long)(at % 1000000000u)};
+    return (struct timespec){.tv_sec = (time_t)(ns / 1000000000u),
+                             .tv_nsec = (long)(ns % 1000000000u)};
 }
 
 void gil_take(struct gil *g, int who)
@@ -75,7 +75,8 @@ void gil_take(struct gil *g, int who)
     CHECK_PT(pthread_mutex_lock(&g->mutex));
     while (g->holder != 0) {
         unsigned long switches_before = g->switch_count;
-        struct timespec deadline = one_interval_from_now(g);
+        uint64_t wait_ends = now_ns() + g->interval_ns;
+        struct timespec deadline = timespec_at(wait_ends);
         int err = pthread_cond_timedwait(&g->released, &g->mutex, &deadline);
         if (err != 0 && err != ETIMEDOUT)
             die_errno(err, "gil_take: pthread_cond_timedwait");
@@ -87,6 +88,10 @@ void gil_take(struct gil *g, int who)
         }
         /* Rule 1: a whole interval went by and nobody else got a turn: ask the holder. */
         if (err == ETIMEDOUT && g->holder != 0 && g->switch_count == switches_before) {
+            /* The holder's turn when this wait ran out: an interval at least, by rule 1. */
+            uint64_t turn = wait_ends - g->last_switch_ns;
+            if (g->stats.drop_requests == 0 || turn < g->stats.shortest_turn_ns)
+                g->stats.shortest_turn_ns = turn;
             atomic_store_explicit(&g->drop_request, true, memory_order_relaxed);
             g->stats.drop_requests++;
         }
@@ -100,8 +105,9 @@ void gil_take(struct gil *g, int who)
             g->stats.handovers++;
         g->switch_count++;
         g->last_holder = who;
+        g->last_switch_ns = now_ns();
         if (g->history_len < GIL_HISTORY)
-            g->history[g->history_len++] = (struct gil_holder_change){now_ns(), who};
+            g->history[g->history_len++] = (struct gil_holder_change){g->last_switch_ns, who};
     }
     /* The request, if any, was for the previous holder; a waiter will ask again later. */
     atomic_store_explicit(&g->drop_request, false, memory_order_relaxed);

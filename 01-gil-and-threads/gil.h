@@ -50,6 +50,8 @@ struct gil_stats {
     unsigned long forced_drops;  /* drops made on request (rule 2), each one a forced switch */
     unsigned long retaken;       /* ...after which the dropper took the GIL back first: rule 3
                                     forbids it, so always 0 */
+    uint64_t shortest_turn_ns;   /* the shortest turn a holder had had when a waiter's wait
+                                    ran out and it asked: rule 1 makes it an interval */
 };
 struct gil_stats gil_stats(struct gil *g);
 

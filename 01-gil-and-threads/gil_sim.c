@@ -168,6 +168,7 @@ int main(int argc, char **argv)
     result_record("gil.handovers", (double)gil->gil.handovers, "count");
     result_record("gil.drop_requests", (double)gil->gil.drop_requests, "count");
     result_record("gil.forced_drops", (double)gil->gil.forced_drops, "count");
+    result_record("gil.shortest_turn_ms", (double)gil->gil.shortest_turn_ns / 1e6, "ms");
     result_record("gil.retaken", (double)gil->gil.retaken, "count");
     if (most_under_gil == 1)
         printf("\nThe GIL was held by one thread at a time: never two threads in a bytecode "
@@ -181,6 +182,10 @@ int main(int argc, char **argv)
            "it %.2fx; as processes %.2fx.\n",
            threads, speedup[GIL_THREADS], gil->gil.handovers, speedup[FREE_THREADS],
            speedup[PROCESSES]);
+    if (gil->gil.drop_requests) /* rule 1: a whole interval with no change of hands first */
+        printf("A waiter asked for the GIL when its holder had had it %.2f ms at the least "
+               "(the switch interval: %.2f ms).\n",
+               (double)gil->gil.shortest_turn_ns / 1e6, interval_ms);
     if (most_under_gil != 1 || !all_correct) {
         fprintf(stderr, "gil_sim: FAILED: %s\n",
                 most_under_gil != 1 ? "two threads ran under the GIL at once"

@@ -1,6 +1,7 @@
 /* crawler.c — see crawler.h. */
 #include "crawler.h"
 #include "curl_loop.h"
+#include "crawl_frontier.h"
 #include "links.h"
 #include "tally.h"
 
@@ -22,49 +23,16 @@
 #include <string.h>
 #include <unistd.h>
 
-struct job {
-    char *url;
-    long depth;
-};
-
 struct crawler {
     struct curl_loop *cl;
     const struct crawl_options *o;
     struct crawl_stats *st;
-    struct queue *q;
-    struct tally seen;       /* url_key of every URL queued */
-    struct tally hosts;      /* host:port of the start URLs */
+    struct crawl_frontier frontier; /* the visited set, the queue, the depth law */
+    struct tally hosts;             /* host:port of the start URLs */
     struct host_limits *limits;
     struct rng rng;
-    long in_flight, queued;
+    long in_flight;
 };
-
-static void job_free(void *item)
-{
-    struct job *j = item;
-    free(j->url);
-    free(j);
-}
-
-/* Queue url (at depth) unless it was seen, or the crawl is full: a URL is marked seen
- * before it is queued, so it is queued once. */
-static void enqueue(struct crawler *c, const char *url, long depth)
-{
-    if (c->queued >= c->o->max_pages)
-        return;
-    char *key = url_key(url);
-    if (!key)
-        return;
-    struct tally_entry *e = tally_count(&c->seen, key, strlen(key), 0);
-    if (e->hits > 1 && !c->o->no_visited_set) {
-        free(key);
-        return;
-    }
-    struct job *j = xmalloc(sizeof *j);
-    *j = (struct job){key, depth};
-    c->queued++;
-    queue_put_nowait(c->q, j); /* unbounded: never full; max_pages bounds it */
-}
 
 static bool host_allowed(struct crawler *c, const char *url)
 {
@@ -78,22 +46,28 @@ static bool host_allowed(struct crawler *c, const char *url)
     return allowed;
 }
 
-static void follow_links(struct crawler *c, const struct job *j, const struct fetch_result *r)
+/* The links of a page fetched, as the crawl follows them: on the start hosts only, the
+ * first links_per_page of them. */
+static void keep_links(struct crawler *c, struct page *p, const struct fetch_result *r)
 {
-    if (j->depth >= c->o->depth || !links_is_html(r->content_type) || !r->body)
-        return;
-    struct links l;
-    links_extract(r->body, r->body_len, r->url ? r->url : j->url, &l);
-    long followed = 0;
-    for (size_t i = 0; i < l.count; i++) {
-        if (c->o->links_per_page && followed == c->o->links_per_page)
+    struct links all;
+    links_extract(r->body, r->body_len, r->url ? r->url : p->url, &all);
+    p->links = (struct links){0};
+    for (size_t i = 0; i < all.count; i++) {
+        if (c->o->links_per_page && p->links.count == (size_t)c->o->links_per_page)
             break;
-        if (!host_allowed(c, l.url[i]))
+        if (!host_allowed(c, all.url[i]))
             continue;
-        followed++;
-        enqueue(c, l.url[i], j->depth + 1);
+        if (p->links.count == p->links.cap) {
+            p->links.cap = p->links.cap ? 2 * p->links.cap : 8;
+            p->links.url = realloc(p->links.url, p->links.cap * sizeof *p->links.url);
+            if (!p->links.url)
+                die("out of memory");
+        }
+        p->links.url[p->links.count++] = all.url[i];
+        all.url[i] = NULL;
     }
-    links_free(&l);
+    links_free(&all);
 }
 
 /* One attempt, within the host's limit and the per-URL deadline. */
@@ -142,7 +116,7 @@ static void save(struct crawler *c, const struct fetch_result *r, const char *ur
     }
 }
 
-static void record(struct crawler *c, const struct job *j, const struct fetch_result *r, int rc,
+static void record(struct crawler *c, const struct page *p, const struct fetch_result *r, int rc,
                    int attempts, double seconds)
 {
     struct crawl_stats *st = c->st;
@@ -155,23 +129,23 @@ static void record(struct crawler *c, const struct job *j, const struct fetch_re
     const char *error = rc ? (r->error[0] ? r->error : strerror(-rc)) : "";
     if (!c->o->quiet)
         say("%3ld %8zu B  %d attempt%s %6.0f ms  %s%s%s", r->status, r->body_len, attempts,
-            attempts == 1 ? " " : "s", seconds * 1000, j->url, rc ? "  " : "", error);
+            attempts == 1 ? " " : "s", seconds * 1000, p->url, rc ? "  " : "", error);
     if (c->o->save_dir >= 0 && rc == 0)
-        save(c, r, j->url);
+        save(c, r, p->url);
     if (c->o->report)
-        fprintf(c->o->report, "%s\t%ld\t%zu\t%d\t%.0f\t%s\n", j->url, r->status, r->body_len,
+        fprintf(c->o->report, "%s\t%ld\t%zu\t%d\t%.0f\t%s\n", p->url, r->status, r->body_len,
                 attempts, seconds * 1000, error);
 }
 
 /* Fetch one URL, retrying what policy.h calls transient; then follow its links. */
-static int visit(struct crawler *c, const struct job *j)
+static int visit(struct crawler *c, struct page *p)
 {
     struct fetch_result r = {0};
     int rc, n = 0;
     double began = loop_time(loop_get_running());
     for (;;) {
         fetch_result_free(&r);
-        rc = attempt(c, j->url, &r);
+        rc = attempt(c, p->url, &r);
         n++;
         c->st->attempts++;
         c->st->connects += r.connects;
@@ -186,9 +160,11 @@ static int visit(struct crawler *c, const struct job *j)
         }
     }
     if (rc != -ECANCELED) {
-        record(c, j, &r, rc, n, loop_time(loop_get_running()) - began);
-        if (rc == 0)
-            follow_links(c, j, &r);
+        record(c, p, &r, rc, n, loop_time(loop_get_running()) - began);
+        /* Links are kept even at the depth limit (a shorter path may lower the page). */
+        if (rc == 0 && c->o->depth > 0 && links_is_html(r.content_type) && r.body)
+            keep_links(c, p, &r);
+        crawl_frontier_follow(&c->frontier, p);
     }
     fetch_result_free(&r);
     return rc == -ECANCELED ? rc : 0;
@@ -199,14 +175,13 @@ static void *worker(void *arg)
     struct crawler *c = arg;
     for (;;) {
         void *item;
-        int err = queue_get(c->q, &item);
+        int err = queue_get(c->frontier.queue, &item);
         if (err == -ESHUTDOWN)
             return NULL; /* the crawl is over */
         if (err)
             return task_raise(err, "waiting for a URL");
         err = visit(c, item);
-        job_free(item);
-        queue_task_done(c->q); /* always: else queue_join would wait for ever */
+        queue_task_done(c->frontier.queue); /* always: else queue_join would wait for ever */
         if (err)
             return task_raise(err, "fetching");
     }
@@ -221,20 +196,27 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
           struct crawl_stats *st)
 {
     *st = (struct crawl_stats){0};
-    struct crawler c = {.cl = cl, .o = o, .st = st, .q = queue_new(0)};
-    queue_set_drop(c.q, job_free);
-    tally_init(&c.seen);
+    struct crawler c = {.cl = cl, .o = o, .st = st};
+    crawl_frontier_init(&c.frontier, o->depth, o->max_pages);
     tally_init(&c.hosts);
     rng_seed(&c.rng, o->seed);
     if (o->per_host > 0)
         c.limits = host_limits_new(o->per_host);
+    /* libcurl's pool keeps 4 idle connections per easy handle in the multi handle. A
+     * crawl's handles leave it as their transfers end, many at once when many end
+     * together: the pool would shrink, closing connections only to open new ones. */
+    curl_multi_setopt(curl_loop_multi(cl), CURLMOPT_MAXCONNECTS, o->concurrency);
     double began = loop_time(loop_get_running());
+    bool hosts_matter = o->depth > 0 && !o->any_host; /* links followed, to start hosts only */
     for (size_t i = 0; i < n; i++) {
-        char *host = url_host_port(start[i]);
+        char *host = hosts_matter ? url_host_port(start[i]) : NULL;
         if (host)
             tally_count(&c.hosts, host, strlen(host), 0);
         free(host);
-        enqueue(&c, start[i], 0);
+        char *key = url_key(start[i]);
+        if (key)
+            crawl_frontier_found(&c.frontier, key, 0);
+        free(key);
     }
     struct task_group *g = task_group();
     for (long i = 0; i < o->concurrency; i++) {
@@ -242,13 +224,14 @@ int crawl(struct curl_loop *cl, char *const *start, size_t n, const struct crawl
         snprintf(name, sizeof name, "worker-%ld", i + 1);
         task_group_create_task(g, name, worker, &c);
     }
-    int err = queue_join(c.q); /* every URL queued is done: the crawl is complete */
-    queue_shutdown(c.q, true); /* the workers end (-ESHUTDOWN); on a cancel, the rest goes */
+    /* Every URL queued is done: the crawl is complete. The workers then end (-ESHUTDOWN);
+     * on a cancel, what is left in the queue goes. */
+    int err = queue_join(c.frontier.queue);
+    queue_shutdown(c.frontier.queue, true);
     err = task_group_exit(g, err);
     task_group_free(g);
     st->seconds = loop_time(loop_get_running()) - began;
-    queue_free(c.q);
-    tally_free(&c.seen);
+    crawl_frontier_free(&c.frontier);
     tally_free(&c.hosts);
     if (c.limits)
         host_limits_free(c.limits);

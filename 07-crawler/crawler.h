@@ -5,21 +5,29 @@
  *   - N workers `queue_get` → fetch → `queue_task_done`, the last always (even when the
  *     fetch failed or the worker is cancelled), so `queue_join` cannot hang;
  *   - a URL is marked seen *before* it is queued, so it is queued once (without the
- *     visited set, A3's crawler, the same pages are fetched again and again);
+ *     visited set, A3's crawler, the same pages are fetched again and again), and
+ *     fetched once whatever path reaches it later (the depth law below);
  *   - once the queue is joined, it is shut down and the workers end on their own
  *     (-ESHUTDOWN), none cancelled and none swallowing a cancel;
  *   - cancelled from outside (Ctrl-C), the task group cancels every worker, each
  *     worker's transfer is removed from the multi handle, and crawl returns -ECANCELED
  *     with the pages finished already reported.
  * Every page requested gets a line (unless quiet) and a report row; links are followed
- * from HTML pages only, never from other hosts unless any_host, to `depth` levels, and
- * never beyond max_pages URLs in all.
- * A URL's depth is the depth of the link it was first found by. Pages are fetched at once,
- * not level by level, so a page first reached through a longer path (a link across its
- * own level, whose parent answered sooner) is followed to fewer levels: with `depth` N, a
- * page N links from the start can be missed when the site has such links. Only a crawl
- * level by level (a barrier between depths) would be exact; the tests that count every
- * reachable page crawl with no depth limit.
+ * from HTML pages only, never from other hosts unless any_host, and never beyond
+ * max_pages URLs in all.
+ * The depth law: with `depth` N, every page whose shortest link distance from a start
+ * URL is at most N is fetched, exactly once, and no other page, however the fetches
+ * interleave (unless max_pages ends the crawl first). The distance counts the links the
+ * crawl follows: from HTML pages, to the start hosts (unless any_host), the first
+ * links_per_page of each page. Pages are fetched at once, not level by level, so a page is
+ * often first found by a longer path (a link across its own level, whose page answered
+ * sooner); its depth is the smallest found so far, and when a shorter path shows up
+ * later it is lowered:
+ *   - queued or in flight: its links are followed from the smaller depth when it is done;
+ *   - fetched already: its links, kept for that, are followed again from the smaller
+ *     depth, and so on down the pages they reach — nothing is fetched twice.
+ * So every HTML page's links are parsed, also at depth N (they wait for a shorter path),
+ * and kept until the crawl ends — except at depth 0 and 1, which nothing can lower.
  * Pages saved (save_dir) go into that directory only, whatever their URL says: each
  * body in a file named by its number (000001.body...), and index.tsv maps number to URL;
  * no name comes from a URL, so "../" in a path cannot write outside the directory.
@@ -43,7 +51,6 @@ struct crawl_options {
     long max_pages;      /* URLs requested at most */
     long links_per_page; /* the first N links of a page followed (0: all) */
     bool any_host;       /* follow links to other hosts than the start URLs' */
-    bool no_visited_set; /* counter-example: queue every link found, seen or not */
     double timeout;      /* seconds per attempt (0: none): a timeout() scope; libcurl's
                             CURLOPT_TIMEOUT_MS is set to twice it, as a backstop */
     struct retry_policy retry;

@@ -32,6 +32,8 @@ struct curl_loop {
     struct watch *watches;
     unsigned char *removed; /* removed[fd]: this fd number had a REMOVE (to count reuse) */
     size_t removed_cap;
+    CURL **idle; /* easy handles given back, reset, for the next transfers */
+    size_t idle_count, idle_cap;
 };
 
 static void on_timer(struct loop *loop, void *arg);
@@ -227,6 +229,28 @@ void curl_loop_trace(struct curl_loop *cl, bool on)
     cl->trace = on;
 }
 
+CURL *curl_loop_easy(struct curl_loop *cl)
+{
+    if (cl->idle_count)
+        return cl->idle[--cl->idle_count];
+    CURL *easy = curl_easy_init();
+    if (!easy)
+        die("curl_easy_init failed");
+    return easy;
+}
+
+void curl_loop_easy_release(struct curl_loop *cl, CURL *easy)
+{
+    curl_easy_reset(easy);
+    if (cl->idle_count == cl->idle_cap) {
+        cl->idle_cap = cl->idle_cap ? 2 * cl->idle_cap : 16;
+        cl->idle = realloc(cl->idle, cl->idle_cap * sizeof *cl->idle);
+        if (!cl->idle)
+            die("out of memory");
+    }
+    cl->idle[cl->idle_count++] = easy;
+}
+
 int curl_loop_add(struct curl_loop *cl, CURL *easy, curl_loop_done *done, void *arg)
 {
     struct transfer *t = xmalloc(sizeof *t);
@@ -268,6 +292,9 @@ void curl_loop_free(struct curl_loop *cl)
 {
     if (cl->running)
         die("curl_loop_free: %ld transfers still running: remove them first", cl->running);
+    while (cl->idle_count)
+        curl_easy_cleanup(cl->idle[--cl->idle_count]);
+    free(cl->idle);
     curl_multi_cleanup(cl->multi); /* may still call on_socket (cached connections closing) */
     loop_cancel(cl->loop, cl->timer);
     while (cl->watches) { /* sockets closed without a REMOVE: the loop forgets them too */

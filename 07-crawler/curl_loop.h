@@ -63,6 +63,15 @@ CURLM *curl_loop_multi(struct curl_loop *cl);
 /* Print every callback and action with say() (the socket_api program shows them). */
 void curl_loop_trace(struct curl_loop *cl, bool on);
 
+/* An easy handle for a transfer: one given back before (reset: every option at its
+ * default, its buffers kept), or a new one. Reusing handles spares each transfer
+ * libcurl's allocation and set-up of a handle (curl_easy_init, curl_easy_cleanup). */
+CURL *curl_loop_easy(struct curl_loop *cl);
+
+/* Give a handle back (out of the multi handle: done or removed) for the next transfer:
+ * curl_easy_reset, then kept until curl_loop_free. */
+void curl_loop_easy_release(struct curl_loop *cl, CURL *easy);
+
 /* Start a transfer: `done` runs on the loop once it ends. 0, or -EINVAL (libcurl refused).
  * It owns CURLOPT_PRIVATE while the transfer runs. */
 int curl_loop_add(struct curl_loop *cl, CURL *easy, curl_loop_done *done, void *arg);

@@ -33,7 +33,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
         return CURL_WRITEFUNC_ERROR; /* the transfer ends with CURLE_WRITE_ERROR */
     }
     if (r->body_len + len + 1 > op->cap) {
-        size_t cap = op->cap ? op->cap : 4096;
+        size_t cap = op->cap ? op->cap : 1024; /* most pages fit: a small, quickly reused block */
         while (cap < r->body_len + len + 1)
             cap *= 2;
         char *grown = realloc(r->body, cap);
@@ -114,9 +114,7 @@ static bool cancel_transfer(struct future *f)
 
 static CURL *easy_for(struct fetch_op *op, const char *url, const struct fetch_options *o)
 {
-    CURL *easy = curl_easy_init();
-    if (!easy)
-        die("curl_easy_init failed");
+    CURL *easy = curl_loop_easy(op->cl); /* a handle reused: reset, its buffers kept */
     curl_easy_setopt(easy, CURLOPT_URL, url);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
@@ -164,7 +162,7 @@ int fetch(struct curl_loop *cl, const char *url, const struct fetch_options *o,
     else if (err == -ECANCELED && !r->error[0])
         snprintf(r->error, sizeof r->error, "cancelled");
     r->seconds = loop_time(loop) - start;
-    curl_easy_cleanup(op->easy);
+    curl_loop_easy_release(cl, op->easy);
     future_unref(&op->future);
     return err;
 }

@@ -29,18 +29,23 @@ static size_t scheme_length(const char *href)
     return href[i] == ':' ? i : 0;
 }
 
-/* Lowercase the host, drop the fragment and a default port: the URL's one spelling. */
+/* Lowercase the host (and drop a default port): the URL's one spelling. No fragment is
+ * left to drop: the href lost it before joining, and a join takes the href's (RFC 3986
+ * §5.2.2). */
 static char *normalize(CURLU *u)
 {
     char *host = NULL, *out = NULL;
     if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
         return NULL;
+    bool upper = false;
     for (char *p = host; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
+        if (*p >= 'A' && *p <= 'Z') {
             *p = (char)(*p - 'A' + 'a');
-    curl_url_set(u, CURLUPART_HOST, host, 0);
+            upper = true;
+        }
+    if (upper)
+        curl_url_set(u, CURLUPART_HOST, host, 0);
     curl_free(host);
-    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
     char *url = NULL;
     if (curl_url_get(u, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT) == CURLUE_OK)
         out = xstrdup(url);
@@ -58,7 +63,9 @@ static bool scheme_is_web(CURLU *u)
     return web;
 }
 
-char *links_join(const char *base, const char *href)
+/* href (as written) joined with the parsed base, or, without a base, parsed alone: NULL
+ * if it is not a page to follow. */
+static char *join(CURLU *base, const char *href)
 {
     while (is_ascii_space(*href))
         href++;
@@ -77,19 +84,36 @@ char *links_join(const char *base, const char *href)
     char *clean = xmalloc(n + 1);
     memcpy(clean, href, n);
     clean[n] = '\0';
-    CURLU *u = curl_url();
+    CURLU *u = base ? curl_url_dup(base) : curl_url();
     char *out = NULL;
-    if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-        curl_url_set(u, CURLUPART_URL, clean, CURLU_URLENCODE) == CURLUE_OK && scheme_is_web(u))
+    if (curl_url_set(u, CURLUPART_URL, clean, CURLU_URLENCODE) == CURLUE_OK && scheme_is_web(u))
         out = normalize(u);
     curl_url_cleanup(u);
     free(clean);
     return out;
 }
 
+/* The base URL parsed once for all the links of a page, or NULL if it does not parse. */
+static CURLU *parse_base(const char *base)
+{
+    CURLU *u = curl_url();
+    if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK)
+        return u;
+    curl_url_cleanup(u);
+    return NULL;
+}
+
+char *links_join(const char *base, const char *href)
+{
+    CURLU *b = parse_base(base);
+    char *out = b ? join(b, href) : NULL;
+    curl_url_cleanup(b);
+    return out;
+}
+
 char *url_key(const char *url)
 {
-    return links_join(url, url);
+    return join(NULL, url);
 }
 
 char *url_host_port(const char *url)
@@ -138,14 +162,14 @@ static void add_unique(struct links *l, char *url)
 }
 
 /* Depth first through the elements; comments, text and script bodies are not elements. */
-static void walk(xmlNode *node, const char *base, struct links *out)
+static void walk(xmlNode *node, CURLU *base, struct links *out)
 {
     for (; node; node = node->next) {
         if (node->type != XML_ELEMENT_NODE)
             continue;
         if (xmlStrcasecmp(node->name, BAD_CAST "a") == 0) {
             xmlChar *href = xmlGetProp(node, BAD_CAST "href");
-            char *url = href ? links_join(base, (const char *)href) : NULL;
+            char *url = href ? join(base, (const char *)href) : NULL;
             if (url)
                 add_unique(out, url);
             xmlFree(href);
@@ -183,7 +207,10 @@ void links_extract(const char *html, size_t len, const char *base_url, struct li
     xmlNode *root = xmlDocGetRootElement(doc);
     xmlChar *base_href = find_base(root);
     char *base = base_href ? links_join(base_url, (const char *)base_href) : NULL;
-    walk(root, base ? base : base_url, out);
+    CURLU *parsed = parse_base(base ? base : base_url);
+    if (parsed)
+        walk(root, parsed, out);
+    curl_url_cleanup(parsed);
     free(base);
     xmlFree(base_href);
     xmlFreeDoc(doc);

@@ -39,6 +39,7 @@ int main(int argc, char **argv)
         OPT_INT("depth", "N", &so.depth, 0, 100, "levels of pages below the root (0: as few as the pages need)"),
         OPT_INT("seed", "N", &seed, 0, 1L << 62, "seed of the links' layout"),
         OPT_DOUBLE("delay", "S", &so.delay, 0, 60, "seconds before each page is answered"),
+        OPT_FLAG("jitter", &so.jitter, "each page its own delay, from 0 to --delay (seeded)"),
         OPT_INT("huge", "BYTES", &so.huge_bytes, 1, 1L << 32, "size of /huge's chunked body"),
         OPT_DOUBLE("seconds", "S", &seconds, 0, 86400, "how long to serve (0: until Ctrl-C)"),
         OPT_QUICK(&quick),

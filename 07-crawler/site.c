@@ -8,6 +8,7 @@
 #include "http.h"
 #include "httpd.h"
 #include "loop.h"
+#include "rng.h"
 
 #include <errno.h>
 #include <math.h>
@@ -65,6 +66,37 @@ static const char MALFORMED[] =
     "</a><div><td>cell</table><!-- <a href=\"/trap/comment\">old</a> --></body>";
 static const char TEXT[] = "Not HTML, though it says <a href=\"/trap/text\">this</a>.\n";
 
+/* /detour/: a short way and a long way to the same page, the short one slow (site.h). */
+static void answer_detour(const struct http_request *req, struct httpd_reply *r)
+{
+    const char *t = req->target + 7; /* after "/detour" */
+    size_t len = req->target_len - 7;
+    double k;
+    char links[128];
+    if (len == 1) /* "/" */
+        snprintf(links, sizeof links, "<a href=\"slow\">slow</a> <a href=\"long/1\">long</a>");
+    else if (len == 5 && memcmp(t, "/slow", 5) == 0) {
+        snprintf(links, sizeof links, "<a href=\"target\">target</a>");
+        r->delay = 1; /* the long way's pages answer first: it finds target first */
+    } else if (len == 7 && memcmp(t, "/long/1", 7) == 0)
+        snprintf(links, sizeof links, "<a href=\"2\">long 2</a>");
+    else if (len == 7 && memcmp(t, "/long/2", 7) == 0)
+        snprintf(links, sizeof links, "<a href=\"../target\">target</a>");
+    else if (len == 7 && memcmp(t, "/target", 7) == 0)
+        snprintf(links, sizeof links, "<a href=\"next/1\">next 1</a>");
+    else if (number_after(t, len, "/next/", &k, NULL) && k >= 1 && k < 10 && k == floor(k))
+        snprintf(links, sizeof links, "<a href=\"%.0f\">next</a>", k + 1);
+    else if (len == 8 && memcmp(t, "/next/10", 8) == 0)
+        snprintf(links, sizeof links, "the end");
+    else {
+        reply_text(r, req, 404, NULL, "404 Not Found\n");
+        return;
+    }
+    char html[256];
+    int n = snprintf(html, sizeof html, "<html><body>%s</body></html>\n", links);
+    reply(r, req, 200, "text/html", html, (size_t)n, NULL);
+}
+
 static void answer_stats(struct site *site, const struct http_request *req, struct httpd_reply *r)
 {
     char *text;
@@ -105,6 +137,11 @@ static void answer(void *arg, const struct http_request *req, struct httpd_reply
         reply(r, req, 200, "text/html; charset=utf-8", html, n, NULL);
         free(html);
         r->delay = site->opt.delay;
+        if (site->opt.jitter) { /* a fraction of it, the same for the page every time */
+            struct rng rng;
+            rng_seed(&rng, site->opt.seed * 1000003 + (uint64_t)page);
+            r->delay *= rng_uniform(&rng, 0, 1);
+        }
     } else if (number_after(t, len, "/delay/", &v, NULL) && v <= 10 && t[len - 1] != '/') {
         reply_text(r, req, 200, NULL, "{\"delay\": %g, \"url\": \"%.*s\"}\n", v, (int)len, t);
         r->delay = v;
@@ -120,6 +157,8 @@ static void answer(void *arg, const struct http_request *req, struct httpd_reply
         reply(r, req, 200, "text/html", HTML, sizeof HTML - 1, NULL);
     } else if (http_target_is(req, "/data.txt")) {
         reply(r, req, 200, "text/plain", TEXT, sizeof TEXT - 1, NULL);
+    } else if (len >= 8 && memcmp(t, "/detour/", 8) == 0) {
+        answer_detour(req, r);
     } else {
         reply_fault(req, hit->hits, hit->first, site->opt.huge_bytes, &site->early_retries, r);
     }

@@ -4,7 +4,10 @@
  *   - the httpbin.org endpoints the articles use: /delay/N (seconds, fractions too, at
  *     most 10), /status/N, /html, /json;
  *   - a generated site of linked pages, "/" and /page/K (site_pages.h), each answered
- *     after --delay seconds;
+ *     after --delay seconds (with --jitter, each after its own part of it);
+ *   - /detour/: two ways to one page, /detour/target: a long way (/detour/long/1,
+ *     /detour/long/2) and a short, slow one (/detour/slow, answered after 1 s), then a
+ *     chain /detour/next/1 .. /detour/next/10; a crawler finds target the long way first;
  *   - faults, each on its own path:
  *       /flaky/N/ID      503 the first N times, then 200
  *       /ratelimit/S/ID  429 with "Retry-After: S" until S seconds after the first hit
@@ -22,6 +25,7 @@
 #ifndef SITE_H
 #define SITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -33,6 +37,8 @@ struct site_options {
     long pages, links, depth; /* the generated site (site_pages.h); depth 0: what pages need */
     uint64_t seed;
     double delay;      /* seconds before a generated page is answered */
+    bool jitter;       /* each page its own delay, from 0 to `delay` (seeded): pages
+                          fetched at once answer in an order of their own */
     long huge_bytes;   /* /huge's body */
     long max_connections;
 };

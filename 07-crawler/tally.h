@@ -12,6 +12,7 @@ struct tally_entry {
     char *key;
     long hits; /* times counted */
     double first, last;
+    void *value; /* the caller's, NULL until it sets it (a crawler's page) */
 };
 
 struct tally {

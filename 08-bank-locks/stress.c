@@ -66,7 +66,8 @@ static void *work(void *arg)
 static void *audit(void *arg)
 {
     struct shared *s = arg;
-    while (!atomic_load(&s->finished) && !atomic_load(&s->stop)) {
+    /* One audit at least, even when the transfers end before this thread first runs. */
+    do {
         long total = 0;
         if (bank_total(s->bank, &total) == BANK_ETIMEDOUT) {
             s->audit_timeouts++;
@@ -76,7 +77,7 @@ static void *audit(void *arg)
         s->audits++;
         s->audits_wrong += total != s->total;
         sleep_sec(100e-6); /* let the transfers run between audits */
-    }
+    } while (!atomic_load(&s->finished) && !atomic_load(&s->stop));
     return NULL;
 }
 

@@ -47,6 +47,10 @@ row_value curl_multi.wall "$wall07_multi" s "—" "the minimal multi loop, same 
 row_value crawl.wall_vs_curl_multi "$(ratio "$wall07" "$wall07_multi")" x "—" "the crawler's tasks and policies against the bare loop"
 
 # 2. No delay: CPU per page, the crawler beside a minimal multi loop and aiohttp, 3 rounds.
+# Each counts its own CPU from its first transfer to its last (crawl(), the multi loop,
+# crawl_many): a process's start, loading libraries (libcurl's TLS library, Python and
+# aiohttp) and curl_global_init are outside on every side — tens of milliseconds that
+# would otherwise be spread over the pages of one side and not the other.
 site07_start --pages $((pages07 + 1))
 py07=$(python_for aiohttp)
 for round in 1 2 3; do
@@ -63,12 +67,12 @@ done
 site07_stop
 crawl07=$(site07_median "$site07_tmp/crawl")
 multi07=$(site07_median "$site07_tmp/multi")
-row_value crawl.cpu_us_per_page "$crawl07" us "—" "the crawler (tasks, fetch, policies), no link parsing (--depth 0); median of 3"
-row_value curl_multi.cpu_us_per_page "$multi07" us "—" "bench/07-curl_multi.c: curl_multi_perform + poll, nothing else"
+row_value crawl.cpu_us_per_page "$crawl07" us "—" "the crawler (tasks, fetch, policies), no link parsing (--depth 0); CPU of crawl() alone; median of 3"
+row_value curl_multi.cpu_us_per_page "$multi07" us "—" "bench/07-curl_multi.c: curl_multi_perform + poll, each handle reused, nothing else; CPU of the loop alone"
 row_value crawl.cpu_ratio.crawl_vs_curl_multi "$(ratio "$crawl07" "$multi07")" x "—" "target <= 1.5"
 if [ -s "$site07_tmp/py" ]; then
     py07_cpu=$(site07_median "$site07_tmp/py")
-    row_value crawl.cpu_us_per_page.aiohttp "$py07_cpu" us "—" "A0 §6's AsyncCrawler on aiohttp, same pages; median of 3"
+    row_value crawl.cpu_us_per_page.aiohttp "$py07_cpu" us "—" "A0 §6's AsyncCrawler on aiohttp, same pages; CPU of crawl_many alone; median of 3"
     row_value crawl.cpu_ratio.aiohttp_vs_crawl "$(ratio "$py07_cpu" "$crawl07")" x \
         "asyncio 高并发 I/O (A0 §1.2)" "target >= 5"
 else

@@ -74,6 +74,15 @@ char *xstrdup(const char *s)
     return p;
 }
 
+void copy_cut(char *dst, size_t size, const char *src)
+{
+    if (size == 0)
+        return;
+    size_t len = strnlen(src, size - 1);
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
 size_t grow_capacity(size_t cap, size_t need, size_t size)
 {
     size_t grown = cap ? cap : 16;

@@ -45,6 +45,10 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 char *xstrdup(const char *s);
 
+/* Copy `src` into dst[size], cut to fit and always terminated (strlcpy's job): what a name
+ * kept in a fixed array needs, at a tenth of the cost of snprintf(dst, size, "%s", src). */
+void copy_cut(char *dst, size_t size, const char *src);
+
 /*
  * An array that grows as it is appended to: make room for at least `need` elements of
  * `size` bytes in `array`, which has room for *cap. The capacity doubles (from 16) until

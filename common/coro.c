@@ -358,7 +358,7 @@ struct coro *coro_create(const char *name, coro_fn *fn, void *arg, size_t stack_
     co->guard_size = guard;
     co->stack_lo = map + guard;
     co->stack_size = (size_t)((char *)co - co->stack_lo);
-    snprintf(co->name, sizeof co->name, "%s", name ? name : "coroutine");
+    copy_cut(co->name, sizeof co->name, name ? name : "coroutine");
     coro_context_init(&co->ctx, co->stack_lo, co->stack_size, coro_entry);
 #ifdef CORO_VALGRIND
     co->valgrind_stack_id = VALGRIND_STACK_REGISTER(co->stack_lo, (char *)co - 1);

@@ -8,12 +8,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct future *future_new_extended(struct loop *loop, size_t size, future_destroy *destroy)
 {
     if (size < sizeof(struct future))
         die("future_new_extended: %zu bytes cannot hold a struct future", size);
-    struct future *f = xcalloc(1, size);
+    /* malloc and memset, not calloc: glibc's calloc bypasses its per-thread cache of freed
+     * blocks, and a future is made and freed at every wait. */
+    struct future *f = memset(xmalloc(size), 0, size);
     f->loop = loop;
     f->refs = 1;
     f->state = FUTURE_PENDING;
@@ -56,7 +59,7 @@ void future_unref(struct future *f)
     if (f->destroy)
         f->destroy(f);
     struct loop *loop = f->loop;
-    free(f->callbacks);
+    free(f->more);
     free(f->error_message);
     free(f);
     loop_future_died(loop);
@@ -131,14 +134,35 @@ static void schedule(struct future *f, const struct future_done_callback *cb)
     loop_handle_on_drop(f->loop, h, drop_done_callback);
 }
 
+/* The first callback runs from the future itself: nothing to allocate. */
+static void run_first_callback(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct future *f = arg;
+    f->first.fn(f, f->first.arg);
+    future_unref(f);
+}
+
+static void drop_first_callback(struct loop *loop, void *arg)
+{
+    (void)loop;
+    future_unref(arg);
+}
+
 static int finish(struct future *f, enum future_state state)
 {
     if (f->state != FUTURE_PENDING)
         return -EINVAL;
     f->state = state;
-    for (size_t i = 0; i < f->ncallbacks; i++)
-        schedule(f, &f->callbacks[i]);
-    f->ncallbacks = 0;
+    if (f->has_first) {
+        struct loop_handle h = loop_call_soon_named(f->loop, f->first.name, run_first_callback,
+                                                    future_ref(f));
+        loop_handle_on_drop(f->loop, h, drop_first_callback);
+        f->has_first = false; /* done now: what is added later is scheduled at once */
+    }
+    for (size_t i = 0; i < f->nmore; i++)
+        schedule(f, &f->more[i]);
+    f->nmore = 0;
     return 0;
 }
 
@@ -150,21 +174,45 @@ void future_add_done_callback_named(struct future *f, const char *name, future_c
         schedule(f, &cb);
         return;
     }
-    if (f->ncallbacks == f->callbacks_cap)
-        f->callbacks = grow_array(f->callbacks, &f->callbacks_cap, f->ncallbacks + 1,
-                                  sizeof *f->callbacks, "future_add_done_callback");
-    f->callbacks[f->ncallbacks++] = cb;
+    if (!f->has_first) { /* then `more` is empty too: the order is first, then more */
+        f->first = cb;
+        f->has_first = true;
+        return;
+    }
+    if (f->nmore == f->more_cap)
+        f->more = grow_array(f->more, &f->more_cap, f->nmore + 1, sizeof *f->more,
+                             "future_add_done_callback");
+    f->more[f->nmore++] = cb;
+}
+
+static bool same_callback(const struct future_done_callback *cb, future_callback *fn, void *arg)
+{
+    return cb->fn == fn && cb->arg == arg;
 }
 
 size_t future_remove_done_callback(struct future *f, future_callback *fn, void *arg)
 {
-    size_t kept = 0;
-    for (size_t i = 0; i < f->ncallbacks; i++)
-        if (f->callbacks[i].fn != fn || f->callbacks[i].arg != arg)
-            f->callbacks[kept++] = f->callbacks[i];
-    size_t removed = f->ncallbacks - kept;
-    f->ncallbacks = kept;
+    size_t kept = 0, removed = 0;
+    for (size_t i = 0; i < f->nmore; i++)
+        if (same_callback(&f->more[i], fn, arg))
+            removed++;
+        else
+            f->more[kept++] = f->more[i];
+    f->nmore = kept;
+    if (f->has_first && same_callback(&f->first, fn, arg)) {
+        removed++;
+        f->has_first = f->nmore > 0; /* the next one moves up, keeping the order */
+        if (f->has_first) {
+            f->first = f->more[0];
+            memmove(f->more, f->more + 1, --f->nmore * sizeof *f->more);
+        }
+    }
     return removed;
+}
+
+size_t future_done_callbacks(const struct future *f)
+{
+    return f->has_first + f->nmore;
 }
 
 /* ---- ending a future, and reading how it ended ---- */

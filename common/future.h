@@ -79,8 +79,13 @@ struct future {
     char *error_message;
     const char *name;
     const char *kind; /* what reports call it: "Future", "Task" */
-    struct future_done_callback *callbacks;
-    size_t ncallbacks, callbacks_cap;
+    /* The first done callback is kept here, the others in `more`: a future most often has
+     * one (the task waiting for it), which then costs no allocation, here or when it is
+     * scheduled. `first` is kept until it has run, after the future is done. */
+    bool has_first;
+    struct future_done_callback first;
+    struct future_done_callback *more;
+    size_t nmore, more_cap;
     future_destroy *destroy;
     future_cancel_hook *cancel_hook;
 };
@@ -153,5 +158,8 @@ void future_add_done_callback_named(struct future *f, const char *name, future_c
 
 /* Remove every not-yet-scheduled callback equal to (fn, arg); returns how many. */
 size_t future_remove_done_callback(struct future *f, future_callback *fn, void *arg);
+
+/* How many callbacks wait for it to be done (none once it is: they are scheduled then). */
+size_t future_done_callbacks(const struct future *f);
 
 #endif

@@ -56,7 +56,9 @@
  * - Tasks belong to their loop's thread; another thread reaches them only by completing
  *   a future through loop_call_soon_threadsafe(), which wakes the task awaiting it.
  * - A task's stack is a coroutine's (coro.h): an overflow kills the program at the guard
- *   page with a message naming the task.
+ *   page with a message naming the task. The stack is taken at the task's first step and
+ *   given back when its body returns, so a task costs a stack only while it has started
+ *   and not ended; if none can be mapped, the task ends with -ENOMEM, its body never run.
  * - async_run() runs main as a task until it ends, reports the tasks still running then,
  *   cancels them and waits for them, and reports the tasks nobody released.
  * - async_run() returns only once every job handed to another thread or process (a thread
@@ -82,7 +84,7 @@ typedef void *task_fn(void *arg);
  * Schedule fn(arg) as a new task on the running loop (asyncio.create_task): it starts at
  * the loop's next turn. The name (kept to 31 bytes) is what say(), traces, the live-task
  * list and error reports show. Returns a task with one reference owned by the caller,
- * or NULL with errno set: ESRCH (no loop runs in this thread), ENOMEM (no stack).
+ * or NULL with errno ESRCH (no loop runs in this thread).
  */
 struct task *create_task(const char *name, task_fn *fn, void *arg);
 

@@ -10,6 +10,7 @@
 #define LAB_TASK_PRIVATE_H
 
 #include "future.h"
+#include "park.h"
 #include "task.h"
 
 #include <stdbool.h>
@@ -23,6 +24,7 @@ struct task {
     unsigned id;
     char name[32];
     struct future *waiting_on; /* the future its current suspension waits for */
+    enum park_state *parked;   /* its park's state, while it is parked (park.h) */
     bool must_cancel;          /* a cancel for its next suspension to deliver */
     unsigned cancel_requests;  /* task_cancelling(): cancels asked for, less uncancels */
     bool released;             /* its creator has let go */

@@ -1,8 +1,6 @@
-/* waiters.c — a line of tasks waiting for a primitive, each on a future. See waiters.h. */
+/* waiters.c — a line of tasks waiting for a primitive, each parked. See waiters.h. */
 #include "waiters.h"
 
-#include "future.h"
-#include "loop.h"
 #include "task.h"
 
 #include <errno.h>
@@ -18,14 +16,12 @@ int waiters_wait(struct list *line, const char *what, bool *woken)
         *woken = false;
     if (!current_task())
         return -EPERM;
-    struct waiter w = {.future = future_new(loop_get_running())};
-    future_set_name(w.future, what);
+    struct waiter w = {.task = current_task()};
     list_push_back(line, &w.node);
-    int rc = await_future(w.future, NULL);
+    int rc = task_park(&w.state, what);
     list_remove(line, &w.node);
     if (woken)
-        *woken = future_state(w.future) == FUTURE_RESULT;
-    future_unref(w.future);
+        *woken = w.state == PARK_WOKEN;
     return rc;
 }
 
@@ -37,10 +33,8 @@ size_t waiters_wake(struct list *line, size_t n)
         if (woken == n)
             break;
         struct waiter *w = waiter_of(node);
-        if (!future_done(w->future)) {
-            future_set_result(w->future, NULL);
+        if (task_unpark(w->task, &w->state))
             woken++;
-        }
     }
     return woken;
 }
@@ -53,17 +47,14 @@ bool waiters_wake_next(struct list *line)
 bool waiters_wake_head(struct list *line)
 {
     struct list_node *head = list_first(line);
-    if (!head || future_done(waiter_of(head)->future))
-        return false;
-    future_set_result(waiter_of(head)->future, NULL);
-    return true;
+    return head && task_unpark(waiter_of(head)->task, &waiter_of(head)->state);
 }
 
 bool waiters_any_live(const struct list *line)
 {
     struct list_node *node;
     list_for_each(node, line) {
-        if (!future_cancelled(waiter_of(node)->future))
+        if (waiter_of(node)->state != PARK_CANCELLED)
             return true;
     }
     return false;

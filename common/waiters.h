@@ -2,16 +2,17 @@
  * waiters.h — a line of tasks waiting for a synchronisation primitive: what a Queue, a
  * Semaphore, a Lock, an Event and a Condition each keep of the tasks they hold back.
  *
- * The same mechanism as asyncio's locks.py and queues.py, where each primitive keeps a
- * deque of futures: a task that must wait makes a future, joins the back of the line
- * and awaits the future; whoever lets a task go sets that future's result, and the
- * task's done callback (task.c) puts it back on the loop's ready queue. The line is a
- * list.h list of struct waiter, each on the waiting task's own stack.
+ * asyncio's locks.py and queues.py keep a deque of futures, one per waiting task: the
+ * task awaits its future, and whoever lets it go sets the future's result. Here the line
+ * is a list.h list of struct waiter, each on the waiting task's own stack, and the task is
+ * parked (park.h) instead of awaiting a future: the same wake and the same cancel, with
+ * no future to make, call back and free at every wait (make bench CHAPTERS=0 shows a
+ * queue hand-off then costs about two task turns).
  *
  * The laws, each tested through the primitives (tests/unit/queue.c, semaphore.c...):
  * - First come, first served: wakes go to the waiters in the order they joined.
  * - A waiter stays in the line until its task runs again and leaves it: a woken waiter
- *   is in the line, done, until then; so is a cancelled one (its future cancelled).
+ *   is in the line, done, until then; so is a cancelled one (PARK_CANCELLED).
  * - A wake passes over waiters already woken or cancelled: it never falls on a task that
  *   will not use it.
  * - When the waiting task was cancelled, the wait returns -ECANCELED, and says whether a
@@ -23,6 +24,7 @@
 #define LAB_WAITERS_H
 
 #include "list.h"
+#include "park.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,7 +32,8 @@
 /* One waiting task: lives on that task's stack while it waits. */
 struct waiter {
     struct list_node node;
-    struct future *future; /* a result: woken; cancelled: its task was cancelled */
+    struct task *task;
+    enum park_state state; /* waiting, woken, or its task was cancelled (park.h) */
 };
 
 /*

@@ -80,11 +80,16 @@ build() {
 
 # suite TESTS...: true when prove passes them all; else the failing tests are in
 # $failed_in (from prove's summary).
+# A mutant may make a test hang (a wake-up lost, a connection never closed): past
+# $MUTANT_TIMEOUT seconds (900) the run is stopped, and the hang counts as a failure.
 suite() {
-    LAB_BUILD=build prove "$@" >"$log" 2>&1 && return 0
+    rc=0
+    LAB_BUILD=build timeout -k 10 "${MUTANT_TIMEOUT:-900}" prove "$@" >"$log" 2>&1 || rc=$?
+    [ "$rc" = 0 ] && return 0
     failed_in=$(sed -n '/^Test Summary Report/,$p' "$log" | awk '/\(Wstat/ { print $1 }' |
         tr '\n' ' ')
     failed_in=${failed_in% }
+    [ "$rc" != 124 ] && [ "$rc" != 137 ] || failed_in="a hang (stopped after ${MUTANT_TIMEOUT:-900} s)"
     return 1
 }
 

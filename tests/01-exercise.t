@@ -31,4 +31,20 @@ rule_missing 1 1 0 0 0.5
 rule_missing 2 1 55 0 0.5
 rule_missing 3 6 85 76 0.78
 rule_missing 3 3 45 40 0.6
+# Every rule there, yet the GIL changes hands far more than once per interval (a waiter
+# that asks without waiting a whole interval, though never before its first one ended).
+rule_missing_none() { # HANDOVERS
+    cat >"$fake/gil_turns" <<END
+#!/bin/sh
+printf 'exercise.%s\t%s\tx\n' handovers $1 expected_handovers 120 drop_requests $1 \
+    grabbed_back 0 first_done 0.95 correct 2 >>"\$LAB_RESULTS"
+END
+    chmod +x "$fake/gil_turns"
+    out=$(01-gil-and-threads/exercises/check.sh "$fake" 2>&1)
+}
+rule_missing_none 1000
+is "$?" 1 "1000 hand-overs where about 120 intervals went by: the checker fails"
+like "$out" "far more than once per interval" "...and says so"
+rule_missing_none 200
+is "$?" 0 "200 hand-overs where about 120 intervals went by: within what a busy machine gives"
 done_testing

@@ -77,6 +77,20 @@ check "--wakeup-delay 2: the GIL was still dropped on request ($(result gil.forc
 is "$(result gil.retaken)" 0 "...and never taken back by the thread that dropped it (rule 3)"
 check "...so it still changed hands ($(result gil.handovers))" num_cmp "$(result gil.handovers)" ">=" 1
 
+# Rule 1: a waiter asks only after a whole interval in which the GIL did not change hands.
+# With three threads, a waiter's interval can end just after another waiter's request
+# handed the GIL over: it must wait a new interval, not ask the new holder at once. The
+# turn is taken at the end of the waiter's interval (not when it ran again, which a busy
+# machine delays): exactly one interval or more, however late anything was scheduled.
+run $prog --threads 3 --seconds 1 --switch-interval 1
+requests=$(result gil.drop_requests)
+check "three threads, a 1 ms interval: waiters asked for the GIL ($requests requests)" \
+    num_cmp "$requests" ">=" 1
+check "...never sooner than 1 ms after it changed hands ($(result gil.shortest_turn_ms) ms)" \
+    num_cmp "$(result gil.shortest_turn_ms)" ">=" 1
+like "$out" 'asked for the GIL when its holder had had it [0-9.]+ ms at the least' \
+    "and the program says how soon"
+
 # Under the GIL threads take turns: a speedup above 1x (with 15% for jitter) is noise, and
 # flagged as such, whatever the machine did to this run.
 run $prog --quick

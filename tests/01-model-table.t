@@ -61,4 +61,21 @@ for bad in "--workers 0" "--workers abc" "--seconds -1" "--switch-interval 0" "-
     is "$rc" 2 "model_table $bad exits 2"
     is "$(printf '%s\n' "$out" | wc -l)" 1 "model_table $bad says what is wrong in one line"
 done
+# The noise rule on figures chosen for it: a real run shows noise only when the machine is
+# busy, so the rule itself is checked here, built with this build's compiler and flags.
+cat >"$tap_tmp/noise.c" <<'END'
+#include "speedup.h"
+#include <stdio.h>
+int main(void)
+{
+    printf("%d%d%d%d %d\n", speedup_is_noise(1.1, 1), speedup_is_noise(1.2, 1),
+           speedup_is_noise(2.2, 2), speedup_is_noise(2.4, 2), speedup_limit(4, true, true));
+    return 0;
+}
+END
+# shellcheck disable=SC2046 # the stamp is a command line, to be split into words
+$(cat "$LAB_BUILD/.flags") -I01-gil-and-threads -o "$tap_tmp/noise" "$tap_tmp/noise.c" \
+    01-gil-and-threads/speedup.c 2>"$tap_tmp/cc.err" || sed 's/^/#   /' "$tap_tmp/cc.err"
+is "$("$tap_tmp/noise")" "0101 1" \
+    "1.1x and 2.2x are within 1 and 2 workers' reach (15% spare), 1.2x and 2.4x are noise; workers that take turns can reach 1x"
 done_testing

@@ -34,8 +34,16 @@ check "the timed chain took at least its three pauses (3 × 0.02 s)" \
     num_cmp "$(result callback_hell.seconds)" '>=' 0.06
 
 # --- slow_callback: debug mode names the callback that blocked, and only that one.
+began=$(date +%s.%N)
 run $ch/slow_callback --quick
+took=$(awk -v b="$began" -v e="$(date +%s.%N)" 'BEGIN { print e - b }')
 is "$rc" 0 "slow_callback exits 0"
+# A gap is the time between two beats of this run, so it is shorter than the run (the
+# clock's origin is no beat: a gap counted from it would be the machine's uptime).
+for f in blocking nonblocking; do
+    check "the $f phase's longest gap between beats ($(result slow_callback.gap.$f) s) lies within the run ($took s)" \
+        num_cmp "$(result slow_callback.gap.$f)" '<' "$took"
+done
 like "$out" 'slow callback: blocking_fetch took 0\.[0-9]+ s' "debug mode names blocking_fetch as slow"
 unlike "$out" 'slow callback: (nonblocking_fetch|fetch_done)' "and never the call_later version"
 check "the blocking sleep froze the heartbeat for the whole fetch (0.15 s)" \

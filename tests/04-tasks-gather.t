@@ -145,7 +145,8 @@ unlike "$out" '\[request_id=r1[^]]*\].*r2|\[request_id=r2[^]]*\].*r1' "no line m
 # --- spawn_cost: gather over N tasks finishes, and says what each cost.
 run $ch/spawn_cost --quick
 is "$rc" 0 "spawn_cost exits 0 (it dies if the gather of its tasks fails)"
-is "$(printf '%s\n' "$out" | grep -c '^round [0-9]*: gather over 200 tasks')" 2 "two rounds of 200 tasks"
+is "$(printf '%s\n' "$out" | grep -c '^round [0-9]*: gather over 200 tasks, [0-9]* ns per task, [0-9]* page faults$')" 2 \
+    "two rounds of 200 tasks, each with its cost and the page faults it took"
 is "$(printf '%s\n' "$out" | grep -c '^round [0-9]*: a task group over 200 tasks')" 2 "and two in a task group"
 check "a gathered task costs a positive number of ns" num_cmp "$(result tasks.ns_per_task.gather)" '>' 0
 check "so does a task in a group" num_cmp "$(result tasks.ns_per_task.task_group)" '>' 0

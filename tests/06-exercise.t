@@ -25,7 +25,7 @@ is "$?" 0 "the checker passes a right answer written differently (one condition,
 
 # The wrong answers, each checked in the background: most of a wrong answer's check is
 # waiting for a wake-up that never comes, so they wait side by side.
-mistakes="if_not_while signal_on_shutdown no_signal_after_get count_outside_lock
+mistakes="if_not_while if_in_get signal_on_shutdown no_signal_after_get count_outside_lock
     shutdown_drops_items put_ignores_shutdown no_unlock_on_shutdown shutdown_flag_outside_lock"
 for m in $mistakes; do
     build "$m" "$ex/mistakes/$m.c"
@@ -38,6 +38,7 @@ mistake() {
     like "$(cat "$tap_tmp/$1.out")" "$2" "...naming the mistake"
 }
 mistake if_not_while 'wait in a `while` loop that checks again, not under an `if`'
+mistake if_in_get 'the get on an empty queue returned .* after a wake-up that changed nothing'
 mistake signal_on_shutdown 'still sleep: one pthread_cond_signal wakes one waiter; shutdown must wake them all'
 mistake no_signal_after_get 'waited on after a get made room: bq_get must signal the condition bq_put waits on'
 mistake count_outside_lock 'bq_get found the queue changed while its lock was free \(count [0-9]+ -> [0-9]+'

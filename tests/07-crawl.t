@@ -13,9 +13,10 @@ like "$out" 'verdict: every page it could reach fetched once, no trap followed' 
 like "$out" 'fds left open: 0$' "no fd left open"
 
 # The same checked here: a site of 100 pages, crawled through the program's URL argument,
-# as deep as it goes (a depth limit can miss pages first reached by a longer path: crawler.h).
+# to its depth (3 levels of pages; /malformed-target is 2 links away): the depth law
+# (crawler.h) fetches every page within 3 links, however the fetches interleave.
 site_start --pages 100
-run $dir/crawl --quiet --depth 100 --report "$tap_tmp/r.tsv" "$site/"
+run $dir/crawl --quiet --depth 3 --report "$tap_tmp/r.tsv" "$site/"
 is "$rc" 0 "crawl $site/: exit 0"
 is "$(site_get /stats | awk '$1 == "path"' | wc -l | tr -d ' ')" "$(site_stat reachable)" "every reachable path was requested..."
 is "$(site_get /stats | awk '$1 == "path" && $4 != 1' | wc -l | tr -d ' ')" 0 "...once"
@@ -40,6 +41,18 @@ is "$(site_stat in_flight_peak)" 3 "--per-host 3 with 20 workers: the site saw a
 site_get /stats/reset >/dev/null
 run $dir/crawl --quiet --concurrency 4 --per-host 0 "$site/"
 is "$(site_stat in_flight_peak)" 4 "--concurrency 4, no per-host limit: at most 4 (and 4)"
+
+# Connections reused: 400 pages, no delay, 50 workers. Transfers end many at once and
+# their handles leave the multi handle; the pool still keeps a connection per worker
+# (CURLMOPT_MAXCONNECTS), so the site counts no more connections than workers. The
+# site's count is cumulative: the difference, less the /stats request's own.
+site_start --pages 401
+seq 400 | sed "s|^|$site/page/|" >"$tap_tmp/u400"
+before=$(site_stat connections)
+run $dir/crawl --quiet --depth 0 --per-host 0 --concurrency 50 --url-file "$tap_tmp/u400"
+conns=$(($(site_stat connections) - before - 1))
+is "$rc" 0 "400 pages, 50 workers: exit 0"
+check "the site counted $conns connections for 400 requests: at most one per worker (50)" num_cmp "$conns" "<=" 50
 
 # Faults, each on its own URL (the deadline is generous: a busy machine is not a fault).
 site_start --huge 33554432
@@ -94,4 +107,31 @@ for bad in "--concurrency 0" "--per-host -1" "--timeout x" "--max-body 0" "--ret
     run $dir/crawl $bad
     is "$rc" 2 "crawl $bad: exit 2"
 done
+# A Retry-After is obeyed up to max_retry_after (30 s by default): a server asking for an
+# hour does not stall the crawl for one. No site here can be waited on for 30 s, so the
+# rule is checked on retry_delay() itself, built with this build's compiler and flags.
+cat >"$tap_tmp/retry_after.c" <<'END'
+#include "policy.h"
+#include "rng.h"
+
+#include <stdio.h>
+
+int main(void)
+{
+    struct retry_policy p = RETRY_DEFAULTS;
+    struct rng rng;
+    rng_seed(&rng, 1);
+    printf("%g %g\n", retry_delay(&p, 1, 2, &rng), retry_delay(&p, 1, 3600, &rng));
+    return 0;
+}
+END
+modules=
+for h in $dir/*.h; do
+    [ -f "${h%.h}.c" ] && modules="$modules $LAB_BUILD/${h%.h}.o"
+done
+# shellcheck disable=SC2046,SC2086 # command lines and lists, to be split into words
+$(cat "$LAB_BUILD/.flags") $(pkg-config --cflags libcurl libxml-2.0) -I$dir -o "$tap_tmp/retry_after" \
+    "$tap_tmp/retry_after.c" $modules "$LAB_BUILD/libcommon.a" $(pkg-config --libs libcurl libxml-2.0) -lpthread -lm \
+    2>"$tap_tmp/cc.err" || sed 's/^/#   /' "$tap_tmp/cc.err"
+is "$("$tap_tmp/retry_after")" "2 30" "Retry-After: 2 is waited as asked; Retry-After: 3600 only 30 s (max_retry_after)"
 done_testing

@@ -39,6 +39,10 @@ rejected wrong_one_retry_short 'still wrong: TODO 2: attempt 1 is the first requ
 unlike "$out" 'still wrong: TODO [134]' "...and no other rule"
 rejected wrong_no_jitter 'still wrong: TODO 3' "no jitter"
 like "$out" 'no jitter: the same wait every time' "...saying so"
+rejected wrong_ceiling_included 'still wrong: TODO 3' "jitter that reaches the ceiling itself"
+like "$out" 'want spread over \[0, [0-9.]+\) \(base \* 2\^\(n-1\), capped\)' "...saying the ceiling is left out"
+rejected wrong_min_wait 'still wrong: TODO 3' "a floor under the back-off"
+like "$out" 'with base 0 \(no back-off\), the wait after attempt 3 is 0.01 s, want 0' "...and the case that shows it"
 rejected wrong_no_cap 'still wrong: TODO 3' "no cap on the back-off"
 like "$out" 'never above cap' "...saying so"
 rejected wrong_ignores_retry_after 'still wrong: TODO 4: a Retry-After wins' \

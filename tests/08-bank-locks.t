@@ -111,6 +111,109 @@ RUN_TIMEOUT=60 run $dir/deadlock --quick --timeout 1
 is "$(result bank.deadlock.timeout)" 1 "--quick shrinks only the timeout left at its default: --timeout 1 is kept"
 check "and the naive transfers gave up after it" num_cmp "$(result bank.deadlock.gave_up_after)" '>=' 0.95
 
+# account_lock_both gives the first lock back when the second is not free in time: a lock
+# left held there would block every later transfer of that account. Built with this
+# build's compiler and flags: another thread holds account 2 while this one asks for both.
+cat >"$tap_tmp/lock_both.c" <<'END'
+#include "bank.h"
+#include "check.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+static struct account one, two;
+static pthread_barrier_t held, done;
+
+static void *hold_two(void *arg)
+{
+    (void)arg;
+    CHECK_BANK(account_lock(&two, 1));
+    pthread_barrier_wait(&held);
+    pthread_barrier_wait(&done);
+    account_unlock(&two);
+    return NULL;
+}
+
+int main(void)
+{
+    account_init(&one, 1, 100);
+    account_init(&two, 2, 100);
+    pthread_barrier_init(&held, NULL, 2);
+    pthread_barrier_init(&done, NULL, 2);
+    pthread_t t;
+    CHECK_PT(pthread_create(&t, NULL, hold_two, NULL));
+    pthread_barrier_wait(&held);
+    int err = account_lock_both(&one, &two, 0.05);
+    printf("%s, ", bank_strerror(err));
+    account_destroy(&one); /* dies if its lock is still held */
+    printf("account 1 free\n");
+    pthread_barrier_wait(&done);
+    CHECK_PT(pthread_join(t, NULL));
+    account_destroy(&two);
+    return 0;
+}
+END
+# shellcheck disable=SC2046 # the stamp is a command line, to be split into words
+$(cat "$LAB_BUILD/.flags") -I$dir -o "$tap_tmp/lock_both" "$tap_tmp/lock_both.c" $dir/bank.c \
+    "$LAB_BUILD/libcommon.a" -lpthread -lm 2>"$tap_tmp/cc.err" || sed 's/^/#   /' "$tap_tmp/cc.err"
+like "$("$tap_tmp/lock_both" 2>&1)" '^.*, account 1 free$' \
+    "account_lock_both: when the second lock times out, the first is given back"
+
+# The stress test's auditor sees money half-moved: a transfer that withdraws, then waits
+# until the auditor holds every account's lock, then deposits, must be counted in
+# audits_wrong. One transfer thread, so every other lock taken is the auditor's; no
+# timing decides it.
+cat >"$tap_tmp/half_moved.c" <<'END'
+#include "bank.h"
+#include "check.h"
+#include "clock.h"
+#include "stress.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+
+static atomic_int audit_locks; /* account locks taken by a thread other than the transfer's */
+static _Thread_local bool in_transfer;
+
+static void watch(struct account *a, enum lock_event event)
+{
+    (void)a;
+    if (event == LOCK_TAKEN && !in_transfer)
+        atomic_fetch_add(&audit_locks, 1);
+}
+
+static int half_at_a_time(struct account *from, struct account *to, long amount)
+{
+    in_transfer = true;
+    int err = account_withdraw(from, amount);
+    if (err)
+        return err;
+    int seen = atomic_load(&audit_locks);
+    for (int i = 0; i < 10000 && atomic_load(&audit_locks) < seen + 2; i++)
+        sleep_sec(0.001); /* until an audit holds both accounts' locks (10 s at most) */
+    return account_deposit(to, amount);
+}
+
+int main(void)
+{
+    struct bank *bank = bank_new(2, 1000);
+    account_watch_locks(watch);
+    struct stress_plan plan = {1, 1, 1, true};
+    struct stress_result r;
+    stress_run(bank, half_at_a_time, &plan, &r);
+    account_watch_locks(NULL);
+    bank_free(bank);
+    printf("%ld of %ld audits wrong\n", r.audits_wrong, r.audits);
+    return 0;
+}
+END
+# shellcheck disable=SC2046 # the stamp is a command line, to be split into words
+$(cat "$LAB_BUILD/.flags") -I$dir -o "$tap_tmp/half_moved" "$tap_tmp/half_moved.c" $dir/bank.c \
+    $dir/stress.c "$LAB_BUILD/libcommon.a" -lpthread -lm 2>"$tap_tmp/cc.err" ||
+    sed 's/^/#   /' "$tap_tmp/cc.err"
+like "$("$tap_tmp/half_moved" 2>&1)" '^[1-9][0-9]* of [1-9][0-9]* audits wrong$' \
+    "the stress test's audit counts a total seen with money half-moved"
+
 # --- at scale: every strategy conserves money, for any seed --------------------------------
 for args in "--seed 1" "--seed 2" "--seed 987654321" "--seed 7 --accounts 2 --threads 8" \
     "--seed 3 --accounts 1000 --threads 3" "--seed 5 --threads 1 --hold-ns 0"; do
@@ -166,6 +269,11 @@ exercise_variants $dir transfer
 # The forced interleavings catch the lock mistakes; the stress test still runs, and must.
 "$dir/exercises/check.sh" "$LAB_BUILD/$dir/exercises/solutions" >"$tap_tmp/checker.out" 2>&1
 like "$(cat "$tap_tmp/checker.out")" '^ok   stress, seed 3: 4 threads' "the checker runs the stress test on the reference"
+# An audit sums every balance under the locks while transfers run: a stress test that made
+# none could not see money half-moved, and would pass a transfer that shows it.
+like "$(cat "$tap_tmp/checker.out")" '^ok   stress, seed 1: .* 0 of [1-9][0-9]* audits wrong' \
+    "...and audits the total during it"
+unlike "$(cat "$tap_tmp/checker.out")" ' of 0 audits' "...in every run"
 
 # A program that dies or hangs part-way: the checker judges only the verdicts it recorded
 # and says where it stopped. Each stand-in records what contract.c records up to there.
@@ -195,5 +303,10 @@ checker_on "$passed; $locked; exec sleep 30"
 is "$rc" 1 "checker: a program that hangs in the stress test fails"
 like "$out" 'stopped after 1 s .*without a timeout.* during the stress test' "...saying it was stopped, and where"
 unlike "$out" 'TODO|exactly 30|did not wait|both took' "...and nothing about the clauses it passed"
+# Every clause passed but the stress test, where one account went below zero (a check of
+# the balance made before the locks, seen only under load): that is what the checker says.
+checker_on "$passed; $locked; printf 'contract.stress.%s\t%s\tx\n' lowest_balance -60 audits_wrong 0 timeouts 0 lost 0 other_errors 0 >>\"\$LAB_RESULTS\"; printf 'contract.stress_wrong\t1\tx\n' >>\"\$LAB_RESULTS\"; exit 1"
+is "$rc" 1 "checker: an overdraft in the stress test alone fails"
+like "$out" 'an account went below zero \(¥-60\): check the balance while holding the locks' "...naming it"
 
 done_testing

@@ -92,6 +92,8 @@ int main(void)
 
     is_long(parse(err, "--threads", "0", NULL), -1, "--threads 0 is refused");
     ok(strstr(err, "out of range (1..64)") != NULL, "with the range in the message: %s", err);
+    is_long(parse(err, "--threads", "65", NULL), -1, "--threads 65, one above the range, is refused");
+    is_long(parse(err, "--threads", "64", NULL), 0, "--threads 64, its top, is taken");
     is_long(parse(err, "--threads", "abc", NULL), -1, "--threads abc is refused");
     ok(strstr(err, "'abc' is not a whole number") != NULL, "saying why: %s", err);
     is_long(parse(err, "--threads", "3x", NULL), -1, "trailing garbage is refused");

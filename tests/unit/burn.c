@@ -40,6 +40,12 @@ int main(void)
 {
     is_long((long)burn(0), 0, "burn(0) counts nothing");
     is_long((long)burn(12345), 12345, "burn(n) counts to n");
+    /* A loop the compiler could fold into "count = n" would count right and take no time:
+     * 2^24 real turns take milliseconds on any machine (a busy one only makes it longer). */
+    double t0 = now_sec();
+    burn(UINT64_C(1) << 24);
+    double took = now_sec() - t0;
+    ok(took > 0.0005, "burn(2^24) really runs its turns (%.1f ms, more than 0.5)", took * 1e3);
 
     /* Twice as many spinning threads as cores: this thread gets a third of a core or less. */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);

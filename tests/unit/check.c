@@ -115,6 +115,30 @@ static void child_dies(char *file_text, size_t file_size, char *pipe_text, size_
         snprintf(file_text, file_size, "child status %d", status);
 }
 
+/* A process prints a line's start, then dies, stdout and stderr down one pipe: what came
+ * down it, in order. */
+static void dies_mid_line(char *text, size_t size)
+{
+    int fds[2];
+    CHECK_SYS(pipe(fds));
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDOUT_FILENO); /* a pipe: stdout is fully buffered */
+        dup2(fds[1], STDERR_FILENO);
+        printf("so far;");
+        die("stops");
+    }
+    close(fds[1]);
+    size_t got = 0;
+    for (ssize_t n; (n = read(fds[0], text + got, size - 1 - got)) > 0;)
+        got += (size_t)n;
+    text[got] = '\0';
+    close(fds[0]);
+    waitpid(pid, NULL, 0);
+}
+
 int main(void)
 {
     char msg[512];
@@ -182,6 +206,9 @@ int main(void)
     fclose(f);
     unlink(path);
 
+    dies_mid_line(msg, sizeof msg);
+    is_str(msg, "so far;check.t: stops\n", "what the process printed comes before die's message");
+
     atexit(exit_handler);
     child_dies(text, sizeof text, msg, sizeof msg);
     is_str(msg, "check.t: child gives up\n",
@@ -193,5 +220,15 @@ int main(void)
     else
         is_str(text, "parent;",
                "nor write the parent's buffered text: it reaches the file once, from the parent");
+
+    char name[6] = "xxxxx";
+    copy_cut(name, sizeof name, "abc");
+    is_str(name, "abc", "copy_cut copies a name that fits");
+    copy_cut(name, sizeof name, "abcdef");
+    is_str(name, "abcde", "and cuts one that does not to size - 1 bytes, terminated");
+    copy_cut(name, sizeof name, "");
+    is_str(name, "", "an empty name is an empty string");
+    copy_cut(name, 0, "zz");
+    is_str(name, "", "a size of 0 writes nothing");
     return done_testing();
 }

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -157,6 +158,28 @@ static void deep_diver(void *arg)
     dive(0);
 }
 
+/* In a child: A resumes B, and B resumes A, which is running (it waits in its resume). */
+static struct coro *cycle_a;
+
+static void resumes_its_resumer(void *arg)
+{
+    (void)arg;
+    coro_resume(cycle_a);
+}
+
+static void resumes_b(void *arg)
+{
+    (void)arg;
+    coro_resume(coro_create("cycle-b", resumes_its_resumer, NULL, 0));
+}
+
+static void resume_cycle(void *unused)
+{
+    (void)unused;
+    cycle_a = coro_create("cycle-a", resumes_b, NULL, 0);
+    coro_resume(cycle_a);
+}
+
 /* In a child: a coroutine recurses without end on a 32 KiB stack. */
 static void overflow(void *unused)
 {
@@ -288,7 +311,13 @@ int main(void)
     coro_set_stack(before, true);
 
     char err[4096];
-    int status = run_in_child(overflow, NULL, err, sizeof err);
+    int status = run_in_child(resume_cycle, NULL, err, sizeof err);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
+           strstr(err, "'cycle-a' is running, it cannot be resumed") != NULL,
+       "resuming the coroutine that resumed us dies, and says why: %.*s",
+       (int)strcspn(err, "\n"), err);
+
+    status = run_in_child(overflow, NULL, err, sizeof err);
 #ifdef UNDER_SANITIZER
     ok(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
        "an overflow ends the program (the sanitizer reports it too)");
@@ -297,6 +326,11 @@ int main(void)
        "an overflow is a clean SIGSEGV at the guard page");
 #endif
     ok(strstr(err, "stack overflow in 'deep-diver'") != NULL, "and the report names the coroutine");
+    /* Asked for 32 KiB: the stack holds that and less than a page more. */
+    const char *size = strstr(err, "off the end of its ");
+    long kib = size ? strtol(size + strlen("off the end of its "), NULL, 10) : -1;
+    ok(kib >= 32 && kib <= 32 + sysconf(_SC_PAGESIZE) / 1024 && strstr(err, " KiB stack") != NULL,
+       "and the stack's size, in KiB (%ld)", kib);
     diag("%.*s", (int)strcspn(err, "\n"), err);
 
     return done_testing();

@@ -77,6 +77,9 @@ static void on_alarm(int signo)
 /* main writes (or reads) 4 MiB through a pipe while SIGALRM comes every 5 ms. */
 static void transfer_under_signals(bool main_writes)
 {
+    /* The payload first: made while the peer sleeps, it would eat the time main is meant
+     * to spend blocked in write_all, its writes cut short before a byte goes (EINTR). */
+    unsigned char *data = main_writes ? payload() : xmalloc(PAYLOAD + 1);
     int p[2];
     CHECK_SYS(pipe(p));
     struct peer peer = {main_writes ? p[0] : p[1], main_writes, 0, NULL};
@@ -85,7 +88,6 @@ static void transfer_under_signals(bool main_writes)
     alarms = 0;
     struct itimerval every_ms = {{0, 5000}, {0, 5000}}, off = {{0, 0}, {0, 0}};
     CHECK_SYS(setitimer(ITIMER_REAL, &every_ms, NULL));
-    unsigned char *data = main_writes ? payload() : xmalloc(PAYLOAD + 1);
     ssize_t moved = main_writes ? (write_all(p[1], data, PAYLOAD) ? PAYLOAD : -1)
                                 : read_all(p[0], data, PAYLOAD + 1); /* stops at the end */
     CHECK_SYS(setitimer(ITIMER_REAL, &off, NULL));

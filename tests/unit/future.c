@@ -99,6 +99,33 @@ int main(void)
     is_str(trace, "late", "a callback added after the end is scheduled at once");
     future_unref(f);
 
+    /* The first callback is kept apart from the others: removing it, or adding after it was
+     * removed, must keep the order callbacks were added in. */
+    f = future_new(loop);
+    future_add_done_callback(f, note_done, "a");
+    future_add_done_callback(f, note_done, "b");
+    future_add_done_callback(f, note_done, "c");
+    future_add_done_callback(f, note_done, "a");
+    is_long((long)future_remove_done_callback(f, note_done, "a"), 2,
+            "remove takes every copy, the first callback included");
+    future_add_done_callback(f, note_done, "d");
+    is_long((long)future_done_callbacks(f), 3, "three callbacks wait");
+    trace[0] = 0;
+    future_set_result(f, NULL);
+    is_long((long)future_done_callbacks(f), 0, "none wait once it is done: they are scheduled");
+    run_a_while(loop);
+    is_str(trace, "bcd", "the next one took the first's place: the order is kept");
+    future_unref(f);
+    f = future_new(loop);
+    future_add_done_callback(f, note_done, "x");
+    future_remove_done_callback(f, note_done, "x");
+    future_add_done_callback(f, note_done, "y");
+    trace[0] = 0;
+    future_cancel(f);
+    run_a_while(loop);
+    is_str(trace, "y", "a callback added after the only one was removed runs, once");
+    future_unref(f);
+
     /* An error, retrieved. */
     f = future_new(loop);
     future_set_error(f, -EIO, "disk on fire (%d)", 3);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,8 +54,8 @@ struct client {
     struct httpd *server;
     char got[4][64];
     double slow_seconds;
-    long big_bytes, reset_bytes;
-    int reset_errno, head_bytes;
+    long big_bytes, reset_bytes, limited_bytes;
+    int reset_errno, head_bytes, big_errno, limited_errno;
 };
 
 static int dial(int port)
@@ -80,6 +81,13 @@ static long read_upto(int fd, char *buf, long want, int *err)
         got += n;
     }
     return got;
+}
+
+/* A recv that waits longer than `seconds` fails with EAGAIN: a test never hangs on it. */
+static void give_up_after(int fd, int seconds)
+{
+    struct timeval tv = {.tv_sec = seconds};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 static double now(void)
@@ -120,12 +128,16 @@ static void *client(void *arg)
     /* HEAD of a handler's answer: the head alone, then the next answer parses. */
     send(fd, "HEAD /fast HTTP/1.1\r\nHost: a\r\n\r\n", 32, 0);
     c->head_bytes = (int)read_upto(fd, buf, one - 5, &err);
+    send(fd, "GET /fast HTTP/1.1\r\nHost: a\r\n\r\n", 31, 0);
+    if (read_upto(fd, buf, 8, &err) == 8)
+        memcpy(c->got[3], buf, 8);
     close(fd);
-    /* A large answer, whole. */
+    /* A large answer, whole, then the end of the connection it asked to close. */
     fd = dial(c->port);
+    give_up_after(fd, 20);
     send(fd, "GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 49, 0);
     static char big[BIG + 4096];
-    c->big_bytes = read_upto(fd, big, sizeof big, &err);
+    c->big_bytes = read_upto(fd, big, sizeof big, &c->big_errno);
     close(fd);
     /* A reset after the answer's bytes. */
     fd = dial(c->port);
@@ -137,6 +149,26 @@ static void *client(void *arg)
     send(fd, "GET /never HTTP/1.1\r\nHost: a\r\n\r\n", 33, 0);
     usleep(100000);
     close(fd);
+    loop_call_soon_threadsafe(c->loop, stop_when_closed, c->server);
+    return NULL;
+}
+
+/* At a limit of one connection: B waits in the backlog until A has closed, then is served. */
+static void *client_at_the_limit(void *arg)
+{
+    struct client *c = arg;
+    char buf[4096];
+    int err;
+    const char *close_req = "GET /fast HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    int a = dial(c->port), b = dial(c->port);
+    give_up_after(a, 20);
+    give_up_after(b, 20);
+    send(a, close_req, strlen(close_req), 0);
+    read_upto(a, buf, sizeof buf, &err);
+    close(a);
+    send(b, close_req, strlen(close_req), 0);
+    c->limited_bytes = read_upto(b, buf, sizeof buf, &c->limited_errno);
+    close(b);
     loop_call_soon_threadsafe(c->loop, stop_when_closed, c->server);
     return NULL;
 }
@@ -162,12 +194,28 @@ int main(void)
     is_long(c.head_bytes, (long)strlen("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                                        "Content-Length: 5\r\nConnection: keep-alive\r\n\r\n"),
             "HEAD of a handler's answer: the head, no body");
+    is_str(c.got[3], "HTTP/1.1", "and the answer after the HEAD starts where the head ended");
     ok(c.big_bytes > BIG, "a 1 MiB answer arrives whole (%ld bytes with its head)", c.big_bytes);
+    is_long(c.big_errno, 0, "then, as it asked, the connection ends (not a 20 s wait: errno 0)");
     ok(c.reset_bytes > 0 && c.reset_errno == ECONNRESET,
        "a reset answer: its bytes (%ld), then ECONNRESET (errno %d)", c.reset_bytes, c.reset_errno);
     ok(st.peak_in_flight >= 1, "requests in flight are counted (peak %ld)", st.peak_in_flight);
     is_long(st.in_flight, 0, "the answer never sent left with its client: none in flight now");
     is_long(st.open, 0, "and every connection is closed");
+    httpd_close(s);
+
+    fd = httpd_listen(0, 64);
+    o.max_connections = 1;
+    s = httpd_start(loop, fd, &o);
+    c = (struct client){.port = httpd_port(fd), .loop = loop, .server = s};
+    pthread_create(&t, NULL, client_at_the_limit, &c);
+    loop_run_forever(loop);
+    pthread_join(t, NULL);
+    ok(c.limited_bytes > 0 && c.limited_errno == 0,
+       "one connection at a time: the second is served once the first closed (%ld bytes, "
+       "errno %d)",
+       c.limited_bytes, c.limited_errno);
+    is_long(httpd_get_stats(s).accept_pauses > 0, 1, "the server paused accepting at the limit");
     httpd_close(s);
     loop_close(loop);
     return done_testing();

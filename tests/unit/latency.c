@@ -38,6 +38,23 @@ int main(void)
     is_long((long)latency_percentile(&h, 100), 100, "p100 is the maximum");
     ok(fabs(latency_mean(&h) - 50.5) < 1e-9, "the mean is exact");
 
+    /* The rank is rounded up: the smallest sample count that covers the percent. */
+    static struct latency ten;
+    latency_init(&ten);
+    for (uint64_t v = 1; v <= 10; v++)
+        latency_add(&ten, v);
+    is_long((long)latency_percentile(&ten, 25), 3, "1..10: p25 is the 3rd (2.5 samples round up)");
+    is_long((long)latency_percentile(&ten, 95), 10, "p95 is the 10th, not the 9th");
+
+    /* A merge keeps the larger maximum, whichever side holds it. */
+    static struct latency small, big;
+    latency_init(&small);
+    latency_init(&big);
+    latency_add(&small, 7);
+    latency_add(&big, 123456);
+    latency_merge(&small, &big);
+    is_long((long)latency_percentile(&small, 100), 123456, "merged: p100 is the other's maximum");
+
     /* Random latencies spread over six decades, compared with the sorted truth. */
     enum { N = 100000 };
     uint64_t *samples = malloc(N * sizeof *samples);

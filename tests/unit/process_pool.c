@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "clock.h"
+#include "fds.h"
 #include "future.h"
 #include "loop.h"
 #include "process_pool.h"
@@ -13,6 +14,7 @@
 #include "task.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -109,6 +111,30 @@ static ssize_t crash(const void *in, size_t len, void *out, size_t cap)
     (void)in, (void)len, (void)out, (void)cap;
     raise(SIGKILL);
     return 0;
+}
+
+/* The fds a worker holds besides stdio and its socket (fd 3): none of the parent's. */
+static ssize_t count_stray_fds(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)in, (void)len, (void)cap;
+    int64_t n = 0;
+    for (int fd = 4; fd < 256; fd++) /* below valgrind's own, at the top of the range */
+        n += fcntl(fd, F_GETFD) != -1;
+    memcpy(out, &n, sizeof n);
+    return sizeof n;
+}
+
+static ssize_t claims_too_much(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)in, (void)len;
+    memset(out, 'x', cap);
+    return (ssize_t)cap + 1;
+}
+
+static ssize_t quit(const void *in, size_t len, void *out, size_t cap)
+{
+    (void)in, (void)len, (void)out, (void)cap;
+    _exit(3);
 }
 
 static void path_of(char *buf, size_t size, const char *name)
@@ -426,6 +452,29 @@ static void *deaths(void *arg)
     return NULL;
 }
 
+static void *strays(void *arg)
+{
+    (void)arg;
+    void *result;
+    int64_t n = -1;
+    struct future *f = submit(count_stray_fds, NULL, 0);
+    if (await_future(f, &result) == 0)
+        memcpy(&n, ((struct process_output *)result)->data, sizeof n);
+    note("stray-fds=%lld ", (long long)n);
+    future_unref(f);
+    f = submit(claims_too_much, NULL, 0);
+    int too_much = await_future(f, NULL);
+    const char *said = future_error_message(f);
+    note("too-much=%d said-so=%d ", too_much, said && strstr(said, "more than") != NULL);
+    future_unref(f);
+    f = submit(quit, NULL, 0);
+    int rc = await_future(f, NULL);
+    const char *why = future_error_message(f);
+    note("quit=%d (%s)", rc, why && strstr(why, "(exited") ? strstr(why, "(exited") : why);
+    future_unref(f);
+    return NULL;
+}
+
 static void *after_sigint(void *arg)
 {
     (void)arg;
@@ -561,6 +610,20 @@ int main(void)
            "with none left a job fails at once");
     is_long(process_pool_shutdown(pool), 2, "shutdown counts the two workers that died");
     ok(no_child_left(), "and no child is left");
+
+    /* Workers hold no fd of the parent's; a job claiming more output than there is room
+     * for fails; a worker that exits with a status of its own is reaped, its socket closed. */
+    int fds_before = fds_open_count();
+    pool = process_pool_new(3);
+    run_virtual(strays);
+    char want[128];
+    snprintf(want, sizeof want, "stray-fds=0 too-much=%d said-so=1 quit=-32 ((exited with status 3))",
+             -EMSGSIZE);
+    is_str(trace, want,
+           "a worker holds only stdio and its socket; a job claiming more than the room "
+           "fails (-EMSGSIZE); a worker that exits mid-job fails the job, saying how it ended");
+    is_long(process_pool_shutdown(pool), 1, "shutdown counts a worker that exited non-zero");
+    is_long(fds_open_count(), fds_before, "and the dead worker's socket is closed");
 
     char msg[512];
     int status = run_in_child(pool_beside_a_thread, NULL, msg, sizeof msg);

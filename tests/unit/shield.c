@@ -80,7 +80,7 @@ static void *cancel_outer(void *arg)
     async_sleep(0.5);
     task_cancel(caller);
     await_task(caller, NULL);
-    note("callbacks-left=%zu ", task_future(inner)->ncallbacks);
+    note("callbacks-left=%zu ", future_done_callbacks(task_future(inner)));
     void *r = NULL;
     int rc = await_task(inner, &r);
     note("inner=%d:%s@%.3f cancelled=%d", rc, r ? (char *)r : "-", w->at,
@@ -137,7 +137,7 @@ static void *shortcut_and_pileup(void *arg)
         future_cancel(guard);
         future_unref(guard);
     }
-    note("callbacks=%zu ", inner->ncallbacks);
+    note("callbacks=%zu ", future_done_callbacks(inner));
     async_sleep(0); /* let the cancelled shields' own callbacks run and be freed */
     future_set_result(inner, "y");
     note("inner-done=%d", future_done(inner));

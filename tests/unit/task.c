@@ -233,6 +233,23 @@ static void *cancel_before_start(void *arg)
     return NULL;
 }
 
+/* A task takes its stack at its first step: with no stack to be had, create_task still
+ * succeeds, and the task ends with -ENOMEM, its body never run. */
+static void *stack_at_first_step(void *arg)
+{
+    struct victim *v = arg;
+    size_t saved = coro_default_stack_size();
+    coro_set_stack(SIZE_MAX / 2 + 1, true); /* no address space is that big */
+    struct task *t = create_task("stackless", victim_body, v);
+    int rc = t ? await_task(t, NULL) : -errno;
+    coro_set_stack(saved, true);
+    if (!t)
+        return task_raise(rc, "create_task");
+    note("rc=%d ran=%d msg=%s", rc, v->ran, task_error_message(t));
+    task_release(t);
+    return NULL;
+}
+
 static void *inner_sleeper(void *arg)
 {
     int *rc = arg;
@@ -448,6 +465,12 @@ static void *leaves_work(void *arg)
     return NULL;
 }
 
+static void *main_fails(void *arg)
+{
+    (void)arg;
+    return task_raise(-EIO, "disk %d is on fire", 4);
+}
+
 static void *say_hello(void *arg)
 {
     (void)arg;
@@ -563,6 +586,12 @@ int main(void)
     snprintf(want, sizeof want, "rc=%d ran=0", -ECANCELED);
     is_str(trace, want, "a task cancelled before its first turn never runs");
 
+    struct victim stackless = {"stackless", false, 0, false, 0, 0};
+    is_long(run_virtual(stack_at_first_step, &stackless, NULL), 0,
+            "create_task maps no stack: it succeeds even when none could be mapped");
+    snprintf(want, sizeof want, "rc=%d ran=0 msg=no memory for the task's stack", -ENOMEM);
+    is_str(trace, want, "the stack is taken at the first step: none to be had, -ENOMEM, body never run");
+
     int inner_rc = 0;
     run_virtual(cancel_chain, &inner_rc, NULL);
     snprintf(want, sizeof want, "outer=%d inner-cancelled=1 awaited=%d t=0.500", -ECANCELED,
@@ -629,6 +658,10 @@ int main(void)
        "and names the task nobody released");
     if (!strstr(out, "a leak"))
         diag("%s", out);
+
+    in_child(main_fails, out, sizeof out);
+    ok(strstr(out, "[async_run] main ended with an error: disk 4 is on fire (") != NULL,
+       "a main that fails: async_run says so on stderr, with its message");
 
     status = in_child(say_hello, out, sizeof out);
     ok(strstr(out, "] [main] hello from a task") != NULL, "say() inside a task names the task");

@@ -47,6 +47,10 @@ int main(void)
     trace_slice(2, false, "run", 0.9, 0.9);
     trace_task_finished(2, "result", 1.0);
     trace_task_finished(1, "result", 1.0);
+    /* "quick" lives from 0.2 to 0.4 s, all of it waiting. */
+    trace_task_created(3, "quick", 0.2);
+    trace_slice(3, true, "start", 0.2, 0.4);
+    trace_task_finished(3, "result", 0.4);
 
     char *text = capture_timeline(10);
     diag("%s", text);
@@ -55,13 +59,20 @@ int main(void)
     ok(strstr(text, "main   #---------|") != NULL, "main: ran at the start, waited to the end");
     ok(strstr(text, "sleepy      ----#|") != NULL,
        "sleepy: blank before its birth at 0.5 s, waiting, then its run in the last column");
+    ok(strstr(text, "quick    ---     |") != NULL, "quick: its row ends where its life did");
     free(text);
 
     char path[] = "/tmp/lab-trace-XXXXXX";
     close(mkstemp(path));
     trace_reset();
     trace_task_created(7, "say \"hi\"\\now", 0.0);
+    trace_slice(7, true, "sleep 0.125 s", 0.0, 0.125);
     trace_task_finished(7, "cancelled", 0.25);
+    /* Loops on two threads: task 9 is recorded before task 8. */
+    trace_task_created(9, "nine", 0.0);
+    trace_task_created(8, "eight", 0.0);
+    trace_task_finished(8, "error", 0.5);
+    trace_task_finished(2, "result", 0.5); /* "sleepy", forgotten by trace_reset */
     ok(trace_write_json(path) == 0, "the JSON is written");
     const char *json = slurp(path);
     ok(strstr(json, "\"traceEvents\": [") != NULL, "as a Chrome trace-event file");
@@ -69,6 +80,9 @@ int main(void)
        "with quotes and backslashes in names escaped");
     ok(strstr(json, "\"dur\": 250000.000") != NULL, "a lifetime of 0.25 s is 250000 us");
     ok(strstr(json, "\"outcome\": \"cancelled\"") != NULL, "with its outcome");
+    ok(strstr(json, "\"dur\": 125000.000}") != NULL, "a wait of 0.125 s is 125000 us");
+    ok(strstr(json, "\"outcome\": \"error\"") != NULL,
+       "a task recorded out of id order still gets its outcome");
     ok(strstr(json, "sleepy") == NULL, "trace_reset forgot the earlier tasks");
     unlink(path);
     return done_testing();
