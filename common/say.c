@@ -31,25 +31,19 @@ void say_my_name(const char *name)
     pthread_setname_np(pthread_self(), short_name);
 }
 
-/* "[ 0.102s] [who] ": the head of every line, say()'s and the runtime's own. */
-static void print_head(FILE *out, const char *who)
-{
-    fprintf(out, "[%6.3fs] [%s] ", since_start(), who);
-}
-
-static void vsay(const char *who, const char *fmt, va_list ap)
+static void vsay(FILE *out, const char *who, const char *fmt, va_list ap)
 {
     char tag[64] = "";
     if (tag_source)
         tag_source(tag, sizeof tag);
-    flockfile(stdout);
-    print_head(stdout, who);
+    flockfile(out);
+    fprintf(out, "[%6.3fs] [%s] ", since_start(), who);
     if (tag[0])
-        printf("[%s] ", tag);
-    vprintf(fmt, ap);
-    putchar('\n');
-    fflush(stdout);
-    funlockfile(stdout);
+        fprintf(out, "[%s] ", tag);
+    vfprintf(out, fmt, ap);
+    putc('\n', out);
+    fflush(out);
+    funlockfile(out);
 }
 
 /* A task by its name; an unnamed thread is "main" if it is the process's first thread,
@@ -72,7 +66,7 @@ void say(const char *fmt, ...)
     char buf[32];
     va_list ap;
     va_start(ap, fmt);
-    vsay(current_name(buf, sizeof buf), fmt, ap);
+    vsay(stdout, current_name(buf, sizeof buf), fmt, ap);
     va_end(ap);
 }
 
@@ -80,7 +74,7 @@ void say_as(const char *who, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay(who, fmt, ap);
+    vsay(stdout, who, fmt, ap);
     va_end(ap);
 }
 
@@ -88,11 +82,6 @@ void say_to(FILE *out, const char *who, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    flockfile(out);
-    print_head(out, who);
-    vfprintf(out, fmt, ap);
-    putc('\n', out);
-    fflush(out);
-    funlockfile(out);
+    vsay(out, who, fmt, ap);
     va_end(ap);
 }

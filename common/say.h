@@ -23,9 +23,8 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a line on behalf of `who` (a task, an account, a process...). */
 void say_as(const char *who, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A line on another stream, for the runtime's own reports ("[ 0.102s] [loop] slow
- * callback...") on stderr: the same head as every other line, and no tag (the tag is a
- * value of the running task's, and these lines speak for the runtime). */
+/* The same line on another stream: the runtime's own reports ("[ 0.102s] [loop] slow
+ * callback...") go to stderr, in the format of every other line. */
 void say_to(FILE *out, const char *who, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Name the calling thread for say() (and for debuggers: pthread_setname_np). */
