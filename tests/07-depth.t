@@ -40,8 +40,9 @@ done
 # more than one level down), read from the same site served without the delay.
 shape="--pages 300 --links 6 --depth 6"
 site_start $shape
-curl -s "$site/page/[1-299]" | sed -n 's/.*<h1 id="top">page \([0-9]*\), level \([0-9]*\)<.*/\1 \2/p' >"$tap_tmp/levels"
+curl -sS --retry 3 --retry-all-errors --retry-delay 0 "$site/page/[1-299]" 2>"$tap_tmp/curl.err" | sed -n 's/.*<h1 id="top">page \([0-9]*\), level \([0-9]*\)<.*/\1 \2/p' >"$tap_tmp/levels"
 is "$(wc -l <"$tap_tmp/levels" | tr -d ' ')" 299 "the site's 299 pages, each with its level"
+[ -s "$tap_tmp/curl.err" ] && diag "curl: $(head -3 "$tap_tmp/curl.err")"
 site_start $shape --delay 0.05 --jitter
 for depth in 2 4; do
     site_get /stats/reset >/dev/null
