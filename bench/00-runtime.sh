@@ -33,13 +33,6 @@ runtime_rows queue_handoff "an item put for a task waiting in queue_get (ping-po
 runtime_rows semaphore "an uncontended semaphore_acquire + semaphore_release"
 runtime_rows wait_for_done "wait_for(f, 1 s) on a future already done (asyncio's before 3.12 is not yet built on timeout())"
 runtime_rows timeout_scope "timeout(1 s) entered and left with nothing awaited"
-row "runtime.ns.gather_10000_heap_kept" "—" \
-    "the same gather with glibc keeping freed heap (mallopt M_TRIM_THRESHOLD): the difference is page faults; best of 5 rounds"
-if [ -n "$(recorded runtime.ns.gather_10000.asyncio)" ]; then
-    row_value runtime.ratio.gather_10000_heap_kept \
-        "$(ratio "$(recorded runtime.ns.gather_10000.asyncio)" "$(recorded runtime.ns.gather_10000_heap_kept)")" x \
-        "—" "asyncio's gather / the lab's with the heap kept; target ≥ 20x"
-fi
 row_value runtime.ratio.queue_handoff_over_task_turn \
     "$(ratio "$(recorded runtime.ns.queue_handoff)" "$(recorded runtime.ns.task_turn)")" x \
     "—" "a queue hand-off in task turns; target ≤ 2"

@@ -4,9 +4,6 @@
  * semaphore, and a task's turn through the loop to compare them with. bench/00-runtime.sh
  * runs it beside bench/00-runtime.py, which does the same operations under asyncio.
  *
- * The gather is measured twice: as glibc behaves by default, giving freed heap back to the
- * kernel after each gather, and last with glibc told to keep it (see gather_tasks_heap_kept).
- *
  * Each figure is the best of a few rounds (a busy machine only ever adds time), each
  * round on a fresh loop with the real clock, and is recorded for the bench
  * (runtime.ns.NAME, common/results.h).
@@ -26,7 +23,6 @@
 #include "wait_for.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,21 +110,6 @@ static uint64_t gather_tasks(uint64_t deadline)
         n++;
     } while (now_ns() < deadline);
     return n;
-}
-
-/*
- * The same gather, glibc told to keep the heap it gets back. Each gather frees the 10,000
- * tasks it made, and glibc gives the top of its heap back to the kernel (M_TRIM_THRESHOLD,
- * 128 KiB at first): the next gather page-faults it in again, which on a virtual machine
- * costs more than the tasks themselves. Run last: mallopt() changes the process for good.
- */
-static uint64_t gather_tasks_heap_kept(uint64_t deadline)
-{
-    static bool told;
-    if (!told && mallopt(M_TRIM_THRESHOLD, 1 << 30) != 1)
-        die("mallopt(M_TRIM_THRESHOLD) refused");
-    told = true;
-    return gather_tasks(deadline);
 }
 
 /* ---- a queue hand-off: an item put for a task waiting in queue_get, which then runs ---- */
@@ -280,7 +261,6 @@ int main(int argc, char **argv)
         {"semaphore", "uncontended semaphore_acquire + semaphore_release", semaphore_pair},
         {"wait_for_done", "wait_for(f, 1 s) on a future already done", wait_for_done},
         {"timeout_scope", "timeout(1 s) entered and left, nothing awaited", timeout_scope},
-        {"gather_10000_heap_kept", "the gather again, glibc keeping freed heap", gather_tasks_heap_kept},
     };
     enum { NOPS = sizeof ops / sizeof ops[0] };
     double ns[NOPS];

@@ -61,6 +61,9 @@
  *   and not ended; if none can be mapped, the task ends with -ENOMEM, its body never run.
  * - async_run() runs main as a task until it ends, reports the tasks still running then,
  *   cancels them and waits for them, and reports the tasks nobody released.
+ * - The first async_run() of a process asks glibc to keep up to 64 MiB of freed heap
+ *   (M_TRIM_THRESHOLD) instead of handing it back to the kernel: tasks come and go by the
+ *   thousand, and heap handed back is page-faulted in again at the next burst.
  * - async_run() returns only once every job handed to another thread or process (a thread
  *   or process pool's, loop_external_begin) has come back, even one whose awaiting task
  *   was cancelled and went on without it: it runs the loop until then, as asyncio.run
