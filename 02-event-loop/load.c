@@ -39,16 +39,14 @@ int main(int argc, char **argv)
         OPT_INT("pid", "PID", &pid, 0, 1L << 22,
                 "the server's process: report its CPU time per request"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&seconds, 0.5),
+        OPT_QUICK_INT(&connections, 10),
         OPT_END,
     };
     args_parse(argc, argv,
                "A load client on the event loop: keep-alive connections, requests/s, latency "
                "p50 and p99. Alone, it measures the chapter's server started in a child.",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = 0.5;
-    if (quick && !args_given(&connections))
-        connections = 10;
     if (seconds == 0 && requests == 0)
         args_error("give --seconds or --requests: otherwise the load never ends");
     if (path[0] != '/' || strpbrk(path, " \r\n"))

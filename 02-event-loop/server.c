@@ -49,16 +49,14 @@ int main(int argc, char **argv)
         OPT_INT("clients", "N", &clients, 0, 10000,
                 "connections of a load client run in a child for --seconds (0: none)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&seconds, 0.5),
+        OPT_QUICK_INT(&clients, 10),
         OPT_END,
     };
     args_parse(argc, argv,
                "A single-threaded HTTP/1.1 keep-alive server on the event loop, binding "
                "127.0.0.1. Alone, it serves a load client of its own for a few seconds.",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = 0.5;
-    if (quick && !args_given(&clients))
-        clients = 10;
     if (clients > 0 && seconds == 0)
         args_error("--clients needs --seconds above 0 (how long the load runs)");
 

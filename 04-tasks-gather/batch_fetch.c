@@ -121,13 +121,12 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &unit, 0.001, 10, "the time unit of the fake site's delays"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&unit, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "batch_fetch: asyncio.wait over a task -> url map, each outcome read in turn, a "
                "failure named by its url; with a timeout, the slow one left pending.",
                opts);
-    if (quick && !args_given(&unit))
-        unit = 0.01;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -115,13 +115,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("seconds", "S", &unit, 0.001, 10,
                    "the article's one second (coffee 3, toast 2)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&unit, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "Breakfast: coffee and toast made at once (3 s, not 5); when the toast burns, "
                "the coffee still brewing is cancelled.",
                opts);
-    if (quick && !args_given(&unit))
-        unit = 0.01;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

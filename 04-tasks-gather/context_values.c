@@ -119,14 +119,13 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &unit, 0.001, 10, "how long a database query takes"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&unit, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "Task-local context values: a request id copied into each task when it is "
                "created, shown in its log lines; a child's change is not seen by its parent.",
                opts);
-    if (quick && !args_given(&unit))
-        unit = 0.01;
     context_var_show_in_say(&request_id);
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -108,13 +108,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("seconds", "S", &unit, 0.001, 10,
                    "the article's one second (delays are 1, 2 of these)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&unit, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "create_task: a task runs while its creator does other work; the shorter of two "
                "tasks finishes first even when awaited second.",
                opts);
-    if (quick && !args_given(&unit))
-        unit = 0.01;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -92,14 +92,13 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &pause, 0, 10, "how long main sleeps instead of awaiting"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&pause, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "The exception trap: a failing task nobody awaits does not crash the loop; its "
                "error is reported as never retrieved. Awaiting it catches the error.",
                opts);
-    if (quick && !args_given(&pause))
-        pause = 0.01;
     int rc = async_run(main_task, NULL, NULL);
     printf("asyncio.run() returned normally: %s\n", rc == 0 ? "yes" : "no");
     return rc == 0 ? 0 : 1;

@@ -147,13 +147,12 @@ int main(int argc, char **argv)
                    "the article's one second (delays are 1, 2, 3 of these)"),
         OPT_FLAG("sequential", &sequential, "also await part 1's tasks one after another"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&unit, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "gather: three tasks of 1, 2 and 3 s take 3 s together, and the results come "
                "back in the order the tasks were passed.",
                opts);
-    if (quick && !args_given(&unit))
-        unit = 0.01;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

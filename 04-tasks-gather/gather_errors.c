@@ -115,13 +115,12 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &unit, 0.001, 10, "the article's one second (task1 1, task2 2)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&unit, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "gather's two error modes: fail fast (the other task runs on) and "
                "return_exceptions (errors and results in argument order).",
                opts);
-    if (quick && !args_given(&unit))
-        unit = 0.01;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -131,13 +131,12 @@ int main(int argc, char **argv)
         OPT_INT("tasks", "N", &tasks, 1, 10000, "tasks in the second batch"),
         OPT_DOUBLE("seconds", "S", &work, 0.001, 10, "how long each task works inside"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&work, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "A semaphore-limited batch (execute_batch): the most tasks seen inside the "
                "semaphore at once, measured, never above max_concurrent.",
                opts);
-    if (quick && !args_given(&work))
-        work = 0.01;
     return async_run(main_task, &tasks, NULL) == 0 ? 0 : 1;
 }

@@ -114,15 +114,13 @@ int main(int argc, char **argv)
         OPT_INT("tasks", "N", &ntasks, 1, 1000000, "tasks per gather"),
         OPT_INT("iterations", "N", &rounds, 1, 1000, "rounds (the best one counts)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&ntasks, 200),
+        OPT_QUICK_INT(&rounds, 2),
         OPT_END,
     };
     args_parse(argc, argv,
                "What a task costs: gather, and a task group, over 10,000 tasks that return at "
                "once, in ns per task, best of several rounds.",
                opts);
-    if (quick && !args_given(&ntasks))
-        ntasks = 200;
-    if (quick && !args_given(&rounds))
-        rounds = 2;
     return async_run(main_task, &rounds, NULL) == 0 ? 0 : 1;
 }

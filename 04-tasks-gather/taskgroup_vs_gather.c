@@ -150,13 +150,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("seconds", "S", &unit, 0.001, 10,
                    "the article's one second (fetches take 1, 2, 3)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&unit, 0.01),
         OPT_END,
     };
     args_parse(argc, argv,
                "Task group vs gather, one of three fetches failing: gather cancels nothing, the "
                "task group cancels the rest at once.",
                opts);
-    if (quick && !args_given(&unit))
-        unit = 0.01;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -111,13 +111,12 @@ int main(int argc, char **argv)
         OPT_INT("iterations", "N", &iterations, 10, 100000000,
                 "cancels to time (N/10) and awaits (20 rounds of N/10 each way)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&iterations, 1000),
         OPT_END,
     };
     args_parse(argc, argv,
                "What a cancel costs: from task_cancel to the start of the task's cleanup, and "
                "wait_for around an await that is already done.",
                opts);
-    if (quick && !args_given(&iterations))
-        iterations = 1000;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -125,6 +125,8 @@ int main(int argc, char **argv)
         OPT_DOUBLE("seconds", "S", &short_limit, 0.001, 60, "the shorter limit (0.5 s)"),
         OPT_DOUBLE("query", "S", &query_seconds, 0.001, 60, "how long a query takes (1 s)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&query_seconds, 0.1),
+        OPT_QUICK_DOUBLE(&short_limit, 0.05),
         OPT_END,
     };
     args_parse(argc, argv,
@@ -132,10 +134,6 @@ int main(int argc, char **argv)
                "shorter than the queries: the article's cancel loop finds nothing to cancel, "
                "or, when the queries' cleanups await, cuts them short.",
                opts);
-    if (quick && !args_given(&query_seconds))
-        query_seconds = 0.1;
-    if (quick && !args_given(&short_limit))
-        short_limit = 0.05;
     if (short_limit >= query_seconds)
         args_error("--seconds must be shorter than --query, or nothing times out");
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;

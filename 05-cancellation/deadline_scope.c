@@ -108,13 +108,12 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &step, 0.001, 60, "how long one step takes (0.3 s)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&step, 0.02),
         OPT_END,
     };
     args_parse(argc, argv,
                "A0 §5.2: one timeout scope around several awaits, and nested scopes: only the "
                "scope that expired turns the cancel into -ETIMEDOUT.",
                opts);
-    if (quick && !args_given(&step))
-        step = 0.02;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -164,6 +164,7 @@ int main(int argc, char **argv)
                    "or kill -TERM it)"),
         OPT_DOUBLE("seconds", "S", &delay, 0, 3600, "when it sends it"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&delay, 0.4),
         OPT_END,
     };
     args_parse(argc, argv,
@@ -177,8 +178,6 @@ int main(int argc, char **argv)
                                delay};
     if (self.signo < 0)
         args_error("--send must be term, int or none, not '%s'", send);
-    if (quick && !args_given(&delay))
-        self.delay = 0.4;
     int rc = async_run(main_task, &self, NULL);
     bool all = svc.cleanups == ROLES && svc.cancelled == ROLES;
     printf("\n%s SIG%s: %d of %d tasks cleaned up and ended cancelled; main returned %s\n",

@@ -118,13 +118,12 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &step_seconds, 0.001, 60, "each payment step (0.3 s)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&step_seconds, 0.03),
         OPT_END,
     };
     args_parse(argc, argv,
                "A4 常见陷阱: a payment awaited through shield() completes though its caller is "
                "cancelled; awaited directly, the cancel cuts it half-way.",
                opts);
-    if (quick && !args_given(&step_seconds))
-        step_seconds = 0.03;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -185,13 +185,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("seconds", "S", &patience, 0.1, 3600,
                    "how long the shutdown waits for the worker before giving up"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&patience, 0.5),
         OPT_END,
     };
     args_parse(argc, argv,
                "DELIBERATELY BROKEN: a task that swallows its cancellation. The awaiter gets a "
                "result, a shutdown waits for ever (bounded here), the cancel count stays raised.",
                opts);
-    if (quick && !args_given(&patience))
-        patience = 0.5;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

@@ -154,6 +154,7 @@ int main(int argc, char **argv)
         OPT_INT("threads", "N", &threads, 1, 16, "waiting threads stopped at once in the timing"),
         OPT_INT("iterations", "N", &rounds, 1, 100000, "timing rounds (the best is kept)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&rounds, 3),
         OPT_END,
     };
     args_parse(argc, argv,
@@ -161,8 +162,6 @@ int main(int argc, char **argv)
                "points, the mutex a cancelled pthread_cond_wait holds, asynchronous "
                "cancellation) against a stop flag and a broadcast; the time each takes.",
                opts);
-    if (quick && !args_given(&rounds))
-        rounds = 3;
     say_my_name("main");
     bool right = true;
     pthread_t t;

@@ -113,13 +113,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("scale", "X", &scale, 0.001, 10,
                    "real seconds per article second (times are printed in the article's)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&scale, 0.05),
         OPT_END,
     };
     args_parse(argc, argv,
                "A2 超时处理: wait_for(long_running_task(), 3) on a 5 s task times out after 3 s, "
                "and only once the task's cleanup has finished.",
                opts);
-    if (quick && !args_given(&scale))
-        scale = 0.05;
     return async_run(main_task, NULL, NULL) == 0 ? 0 : 1;
 }

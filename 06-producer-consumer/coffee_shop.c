@@ -165,14 +165,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("twice", "S", &twice, 0, 600,
                    "press it again S seconds after the first: close at once (0: once only)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&scale, 0.05),
+        OPT_QUICK_DOUBLE(&ctrl_c, 0.25),
         OPT_END,
     };
     args_parse(argc, argv, "The article's CoffeeShop on pthreads, with a Ctrl-C that loses no order.",
                opts);
-    if (quick && !args_given(&scale))
-        scale = 0.05;
-    if (quick && !args_given(&ctrl_c))
-        ctrl_c = 0.25;
 
     static struct shop s; /* static: zeroed, and too big for a thread's stack */
     s.orders = bqueue_new((size_t)maxsize);

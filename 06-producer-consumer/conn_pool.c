@@ -147,18 +147,15 @@ int main(int argc, char **argv)
         OPT_DOUBLE("query-ms", "MS", &query_ms, 1, 10000, "the longest query"),
         OPT_INT("seed", "N", &seed, 0, 1000000, "the query times"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&recycle, 0.2),
+        OPT_QUICK_DOUBLE(&query_ms, 60),
+        OPT_QUICK_DOUBLE(&connect_ms, 10),
         OPT_END,
     };
     args_parse(argc, argv, "An async connection pool (min, max, acquire timeout, recycle) lent "
                "to many tasks: never more than max out, nothing leaked.", opts);
     if (minsize > maxsize)
         args_error("--minsize %ld is more than --maxsize %ld", minsize, maxsize);
-    if (quick && !args_given(&recycle))
-        recycle = 0.2;
-    if (quick && !args_given(&query_ms))
-        query_ms = 60;
-    if (quick && !args_given(&connect_ms))
-        connect_ms = 10;
     static struct demo d;
     d.config = (struct pool_config){(int)minsize, (int)maxsize, timeout, recycle, connect_ms / 1e3};
     d.query = query_ms / 1e3;

@@ -200,14 +200,12 @@ int main(int argc, char **argv)
                    "the slow terminal's pause after each read of up to 511 bytes"),
         OPT_INT("rounds", "N", &rounds, 1, 100, "runs of each mode; the table shows the best"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&records, 60),
+        OPT_QUICK_INT(&rounds, 1),
         OPT_END,
     };
     args_parse(argc, argv, "Log records through a queue to a writer thread: workers never wait "
                "for a slow terminal.", opts);
-    if (quick && !args_given(&records))
-        records = 60;
-    if (quick && !args_given(&rounds))
-        rounds = 1;
 
     printf("%ld workers log %ld records each, one every %.1f ms, to a terminal that reads 511 "
            "bytes every %.1f ms through a pipe of 4 KiB\n\n", workers, records, work_ms, pause_ms);

@@ -175,12 +175,11 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_INT("records", "N", &records, 1, MAX_RECORDS, "records each producer writes"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&records, 500),
         OPT_END,
     };
     args_parse(argc, argv, "A pipeline of processes joined by pipes, shut down by end of file.",
                opts);
-    if (quick && !args_given(&records))
-        records = 500;
     printf("Act 1: %d producers -> pipe A -> worker -> pipe B -> this process, %ld records of "
            "%zu bytes each\n", PRODUCERS, records, sizeof(struct record));
     bool ok = act(false, records);

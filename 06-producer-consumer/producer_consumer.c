@@ -113,12 +113,11 @@ int main(int argc, char **argv)
         OPT_INT("seed", "N", &seed, 0, 1000000, "the random items and sleeps"),
         OPT_DOUBLE("scale", "F", &scale, 0.001, 10, "the article's sleeps times F"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&scale, 0.1),
         OPT_END,
     };
     args_parse(argc, argv, "The article's producer and consumer: Queue(maxsize=5), a None "
                "sentinel, task_done, join.", opts);
-    if (quick && !args_given(&scale))
-        scale = 0.1;
     static struct pipeline p;
     p.scale = scale;
     rng_seed(&p.producer_rng, (uint64_t)seed);

@@ -199,12 +199,11 @@ int main(int argc, char **argv)
         OPT_INT("items", "N", &per_producer, 1, MAX_ITEMS, "items each producer puts"),
         OPT_DOUBLE("work-ms", "MS", &work_ms, 0, 10000, "a consumer's time per item"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&per_producer, 20),
         OPT_END,
     };
     args_parse(argc, argv, "Queue.shutdown() ends a pipeline of many producers and consumers "
                "with no sentinel, and no item lost or consumed twice.", opts);
-    if (quick && !args_given(&per_producer))
-        per_producer = 20;
     static struct act a;
     a.per_producer = per_producer;
     a.work = work_ms / 1e3;

@@ -36,14 +36,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("seconds", "S", &seconds, 0.01, 60, "how long each producer produces"),
         OPT_INT("rounds", "N", &rounds, 1, 100, "runs of each; the table shows the best"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&seconds, 0.05),
+        OPT_QUICK_INT(&rounds, 1),
         OPT_END,
     };
     args_parse(argc, argv, "Items per second from one producer to one consumer, through each "
                "of the chapter's queues.", opts);
-    if (quick && !args_given(&seconds))
-        seconds = 0.05;
-    if (quick && !args_given(&rounds))
-        rounds = 1;
     const struct way ways[] = {
         {"queue.h (asyncio.Queue)", "2 coroutines", "1", "a function call", "async", 0,
          handoff_async_queue},

@@ -165,12 +165,11 @@ int main(int argc, char **argv)
         OPT_DOUBLE("timeout", "S", &timeout_s, 0.01, 600, "seconds per attempt"),
         OPT_DOUBLE("delay", "S", &so.delay, 0, 10, "seconds the site waits before each page"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&pages, 200),
         OPT_END,
     };
     args_parse(argc, argv, "A0's AsyncCrawler on the local site, then the lab's policy: the "
                            "errata measured by the server.", opts);
-    if (quick && !args_given(&pages))
-        pages = 200;
     so.pages = pages + 1;
     return session_run(&so, body, NULL, NULL) ? 1 : 0;
 }

@@ -179,14 +179,13 @@ int main(int argc, char **argv)
         OPT_INT("pages", "N", &so.pages, 1, 1000000, "without URLs: pages of the local site"),
         OPT_DOUBLE("delay", "S", &so.delay, 0, 60, "without URLs: the site's delay per page"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&so.pages, 30),
         OPT_END,
     };
     args_parse(argc, argv,
                "Crawl the URLs given (http:// or https://), or the chapter's local test site. "
                "Exit 0 when done, 1 if a URL failed, 130 after Ctrl-C.",
                opts);
-    if (quick && !args_given(&so.pages))
-        so.pages = 30;
     if (!job.n && !args_given(&o->depth))
         o->depth = 100; /* the local site: as deep as it goes */
     if (url_file)

@@ -28,12 +28,9 @@ void crawl_frontier_free(struct crawl_frontier *f)
 
 static void follow_later(struct crawl_frontier *f, struct page *p)
 {
-    if (f->again_count == f->again_cap) {
-        f->again_cap = f->again_cap ? 2 * f->again_cap : 16;
-        f->again = realloc(f->again, f->again_cap * sizeof *f->again);
-        if (!f->again)
-            die("out of memory");
-    }
+    if (f->again_count == f->again_cap)
+        f->again = grow_array(f->again, &f->again_cap, f->again_count + 1, sizeof *f->again,
+                              "crawl_frontier: again");
     f->again[f->again_count++] = p;
 }
 

@@ -58,12 +58,9 @@ static void keep_links(struct crawler *c, struct page *p, const struct fetch_res
             break;
         if (!host_allowed(c, all.url[i]))
             continue;
-        if (p->links.count == p->links.cap) {
-            p->links.cap = p->links.cap ? 2 * p->links.cap : 8;
-            p->links.url = realloc(p->links.url, p->links.cap * sizeof *p->links.url);
-            if (!p->links.url)
-                die("out of memory");
-        }
+        if (p->links.count == p->links.cap)
+            p->links.url = grow_array(p->links.url, &p->links.cap, p->links.count + 1,
+                                      sizeof *p->links.url, "crawler: url");
         p->links.url[p->links.count++] = all.url[i];
         all.url[i] = NULL;
     }
@@ -103,7 +100,8 @@ static void save(struct crawler *c, const struct fetch_result *r, const char *ur
 {
     char name[32];
     snprintf(name, sizeof name, "%06ld.body", c->st->requested);
-    int fd = openat(c->o->save_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int fd =
+        openat(c->o->save_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0 || (r->body_len && !write_all(fd, r->body, r->body_len)))
         say("cannot save %s in the directory: %s", name, strerror(errno));
     if (fd >= 0)

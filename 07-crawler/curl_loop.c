@@ -242,12 +242,9 @@ CURL *curl_loop_easy(struct curl_loop *cl)
 void curl_loop_easy_release(struct curl_loop *cl, CURL *easy)
 {
     curl_easy_reset(easy);
-    if (cl->idle_count == cl->idle_cap) {
-        cl->idle_cap = cl->idle_cap ? 2 * cl->idle_cap : 16;
-        cl->idle = realloc(cl->idle, cl->idle_cap * sizeof *cl->idle);
-        if (!cl->idle)
-            die("out of memory");
-    }
+    if (cl->idle_count == cl->idle_cap)
+        cl->idle = grow_array(cl->idle, &cl->idle_cap, cl->idle_count + 1, sizeof *cl->idle,
+                              "curl_loop: idle");
     cl->idle[cl->idle_count++] = easy;
 }
 

@@ -90,14 +90,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("delay", "S", &so.delay, 0, 10, "seconds the site waits before each page"),
         OPT_INT("concurrency", "N", &concurrency, 1, 1000, "threads, slots or tasks (fetches in flight)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&pages, 40),
+        OPT_QUICK_DOUBLE(&so.delay, 0.02),
         OPT_END,
     };
     args_parse(argc, argv, "The same crawl one after another, on threads, with callbacks and "
                            "with coroutines: one table of what each cost.", opts);
-    if (quick && !args_given(&pages))
-        pages = 40;
-    if (quick && !args_given(&so.delay))
-        so.delay = 0.02;
     so.pages = pages;
     char why[128];
     struct site *site = site_new(&so, why, sizeof why);

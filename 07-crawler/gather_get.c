@@ -72,12 +72,11 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("scale", "X", &scale, 0.001, 10, "multiply the delays (1, 2, 1, 3 s) by X"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&scale, 0.1),
         OPT_END,
     };
     args_parse(argc, argv, "gather of four GETs on the local site's /delay/N: status and length "
                            "per URL, the total about the longest delay.", opts);
-    if (quick && !args_given(&scale))
-        scale = 0.1;
     struct site_options so = SITE_DEFAULTS;
     int rc = session_run(&so, body, NULL, NULL);
     return rc ? 1 : 0;

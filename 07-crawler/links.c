@@ -152,12 +152,8 @@ static void add_unique(struct links *l, char *url)
             free(url);
             return;
         }
-    if (l->count == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 16;
-        l->url = realloc(l->url, l->cap * sizeof *l->url);
-        if (!l->url)
-            die("out of memory");
-    }
+    if (l->count == l->cap)
+        l->url = grow_array(l->url, &l->cap, l->count + 1, sizeof *l->url, "links: url");
     l->url[l->count++] = url;
 }
 

@@ -43,14 +43,13 @@ int main(int argc, char **argv)
         OPT_INT("huge", "BYTES", &so.huge_bytes, 1, 1L << 32, "size of /huge's chunked body"),
         OPT_DOUBLE("seconds", "S", &seconds, 0, 86400, "how long to serve (0: until Ctrl-C)"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&seconds, 0.5),
         OPT_END,
     };
     args_parse(argc, argv,
                "The chapter's local test site on 127.0.0.1: httpbin endpoints, a generated "
                "site of linked pages, faults. Prints its counts when it stops.",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = 0.5;
     so.seed = (uint64_t)seed;
     char why[128];
     struct site *site = site_new(&so, why, sizeof why);

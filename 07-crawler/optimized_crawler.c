@@ -115,14 +115,12 @@ int main(int argc, char **argv)
         OPT_DOUBLE("delay", "S", &delay, 0, 10, "seconds the site waits before each answer"),
         OPT_DOUBLE("backoff", "S", &backoff, 0, 10, "the retry waits backoff * 2**attempt"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&delay, 0.1),
+        OPT_QUICK_DOUBLE(&backoff, 0.1),
         OPT_END,
     };
     args_parse(argc, argv, "A3's OptimizedCrawler: batches, 2**attempt retries, and what "
                            "force_close=True does to its pool, counted by the site.", opts);
-    if (quick && !args_given(&delay))
-        delay = 0.1;
-    if (quick && !args_given(&backoff))
-        backoff = 0.1;
     struct site_options so = SITE_DEFAULTS;
     return session_run(&so, body, NULL, NULL) ? 1 : 0;
 }

@@ -92,12 +92,8 @@ static struct semaphore *semaphore_for(struct host_limits *h, const char *host)
     for (size_t i = 0; i < h->count; i++)
         if (strcmp(h->slot[i].host, host) == 0)
             return h->slot[i].sem;
-    if (h->count == h->cap) {
-        h->cap = h->cap ? 2 * h->cap : 8;
-        h->slot = realloc(h->slot, h->cap * sizeof *h->slot);
-        if (!h->slot)
-            die("out of memory");
-    }
+    if (h->count == h->cap)
+        h->slot = grow_array(h->slot, &h->cap, h->count + 1, sizeof *h->slot, "policy: slot");
     h->slot[h->count] = (struct host_slot){xstrdup(host), semaphore_new((int)h->per_host)};
     return h->slot[h->count++].sem;
 }

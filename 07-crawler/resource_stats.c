@@ -135,12 +135,11 @@ int main(int argc, char **argv)
         OPT_INT("per-host", "N", &per_host, 1, 1000, "in flight at once (limit_per_host)"),
         OPT_DOUBLE("scale", "X", &scale, 0.01, 10, "multiply the delays by X"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&scale, 0.2),
         OPT_END,
     };
     args_parse(argc, argv, "A3's ResourceManagedClient statistics, with the median and the "
                            "99th percentile beside the average.", opts);
-    if (quick && !args_given(&scale))
-        scale = 0.2;
     struct site_options so = SITE_DEFAULTS;
     return session_run(&so, body, NULL, NULL) ? 1 : 0;
 }

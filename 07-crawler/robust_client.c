@@ -134,16 +134,13 @@ int main(int argc, char **argv)
         OPT_DOUBLE("timeout", "S", &timeout_s, 0.01, 60, "seconds per attempt (the article's 10)"),
         OPT_DOUBLE("retry-after", "S", &retry_after, 1, 60, "what the 429 asks to wait"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&backoff_factor, 0.1),
+        OPT_QUICK_DOUBLE(&timeout_s, 0.3),
+        OPT_QUICK_DOUBLE(&retry_after, 1),
         OPT_END,
     };
     args_parse(argc, argv, "A3's RobustAsyncClient on 200, 429, a delay, 500, a request never "
                            "answered and a refused connection; then the lab's policy.", opts);
-    if (quick && !args_given(&backoff_factor))
-        backoff_factor = 0.1;
-    if (quick && !args_given(&timeout_s))
-        timeout_s = 0.3;
-    if (quick && !args_given(&retry_after))
-        retry_after = 1;
     struct site_options so = SITE_DEFAULTS;
     return session_run(&so, body, NULL, NULL) ? 1 : 0;
 }

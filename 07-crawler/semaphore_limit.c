@@ -83,12 +83,11 @@ int main(int argc, char **argv)
         OPT_INT("max-concurrent", "N", &max_concurrent, 1, 10000, "the semaphore's value"),
         OPT_DOUBLE("delay", "S", &delay, 0, 10, "seconds the site waits before each answer"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&delay, 0.2),
         OPT_END,
     };
     args_parse(argc, argv, "Ten GETs through Semaphore(3), the site counting how many were in "
                            "flight at once.", opts);
-    if (quick && !args_given(&delay))
-        delay = 0.2;
     struct site_options so = SITE_DEFAULTS;
     return session_run(&so, body, NULL, NULL) ? 1 : 0;
 }

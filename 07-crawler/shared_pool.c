@@ -93,12 +93,11 @@ int main(int argc, char **argv)
         OPT_INT("requests", "N", &requests, 1, 1000000, "GETs of /json"),
         OPT_INT("concurrency", "N", &concurrency, 1, 1000, "worker tasks"),
         OPT_QUICK(&quick),
+        OPT_QUICK_INT(&requests, 50),
         OPT_END,
     };
     args_parse(argc, argv, "The same GETs with a new session (multi handle) per request, then "
                            "one shared: the connections the site counts.", opts);
-    if (quick && !args_given(&requests))
-        requests = 50;
     struct site_options so = SITE_DEFAULTS;
     return session_run(&so, body, NULL, NULL) ? 1 : 0;
 }

@@ -39,12 +39,8 @@ static void queue_once(struct frontier *f, const char *url)
         free(key);
         return;
     }
-    if (f->count == f->cap) {
-        f->cap = f->cap ? 2 * f->cap : 64;
-        f->url = realloc(f->url, f->cap * sizeof *f->url);
-        if (!f->url)
-            die("out of memory");
-    }
+    if (f->count == f->cap)
+        f->url = grow_array(f->url, &f->cap, f->count + 1, sizeof *f->url, "ways: url");
     f->url[f->count++] = key;
 }
 

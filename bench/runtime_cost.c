@@ -240,6 +240,7 @@ int main(int argc, char **argv)
     const struct opt opts[] = {
         OPT_DOUBLE("seconds", "S", &seconds, 0.01, 60, "time spent measuring each operation"),
         OPT_QUICK(&quick),
+        OPT_QUICK_DOUBLE(&seconds, 0.05),
         OPT_END,
     };
     args_parse(argc, argv,
@@ -247,8 +248,6 @@ int main(int argc, char **argv)
                "gather of 10,000 tasks, a queue hand-off, an uncontended semaphore, wait_for "
                "on a finished future, a timeout scope, and a task's turn through the loop.",
                opts);
-    if (quick && !args_given(&seconds))
-        seconds = 0.05;
 
     static const struct {
         const char *name, *what;
