@@ -61,10 +61,14 @@ check "no worker is alive after the program" no_worker_alive
 # A real SIGINT from outside, to the parent alone, in the middle of a long batch.
 results=$tap_tmp/results
 : >"$results"
-LAB_RESULTS=$results "$LAB_BUILD/$prog" --batch done --seconds 5 >"$tap_tmp/out" 2>&1 </dev/null &
+# Each run its own output file, made empty before the program starts: the shell opens
+# (and empties) a background job's file only when the job gets to run, and a wait that
+# read the last run's "the pool is up" would signal a program not yet listening.
+: >"$tap_tmp/out-int"
+LAB_RESULTS=$results "$LAB_BUILD/$prog" --batch done --seconds 5 >"$tap_tmp/out-int" 2>&1 </dev/null &
 pid=$!
 waited=0
-until grep -q 'the pool is up' "$tap_tmp/out" || [ $waited -ge 100 ]; do
+until grep -q 'the pool is up' "$tap_tmp/out-int" || [ $waited -ge 100 ]; do
     sleep 0.1
     waited=$((waited + 1))
 done
@@ -72,7 +76,7 @@ start=$(date +%s)
 kill -INT $pid
 wait $pid
 rc=$?
-out=$(cat "$tap_tmp/out")
+out=$(cat "$tap_tmp/out-int")
 is "$rc" 0 "SIGINT from outside: the pool shuts down and the program exits 0"
 is "$(result pool.interrupted.done)" 1 "the batch reports the interruption"
 check "it stops at once, not after the 10 s batch" [ $(($(date +%s) - start)) -le 3 ]
@@ -83,17 +87,18 @@ check "no worker is alive after the program" no_worker_alive
 # kill -TERM to the parent alone: it terminates and reaps the pool, then ends by SIGTERM;
 # no worker is left running, orphaned.
 : >"$results"
-LAB_RESULTS=$results "$LAB_BUILD/$prog" --batch done --seconds 5 >"$tap_tmp/out" 2>&1 </dev/null &
+: >"$tap_tmp/out-term"
+LAB_RESULTS=$results "$LAB_BUILD/$prog" --batch done --seconds 5 >"$tap_tmp/out-term" 2>&1 </dev/null &
 pid=$!
 waited=0
-until grep -q 'the pool is up' "$tap_tmp/out" || [ $waited -ge 100 ]; do
+until grep -q 'the pool is up' "$tap_tmp/out-term" || [ $waited -ge 100 ]; do
     sleep 0.1
     waited=$((waited + 1))
 done
 kill -TERM $pid
 wait $pid 2>/dev/null # (the shell would say "Terminated": the status says it)
 rc=$?
-out=$(cat "$tap_tmp/out")
+out=$(cat "$tap_tmp/out-term")
 is "$rc" 143 "SIGTERM to the parent: it ends by SIGTERM (exit status 143), as asked"
 like "$out" 'SIGTERM: terminate\(\) the pool' "...after terminating the pool"
 is "$(result pool.children_left.done)" 0 "...and reaping it: no child left"
