@@ -18,6 +18,9 @@ site_get() {
 
 site_start() {
     site_stop
+    # Emptied first: the shell opens a background job's file only when the job runs, and
+    # the wait below must not read the last site's port.
+    : >"$tap_tmp/site.out"
     "$LAB_BUILD/$dir/local_site" --seconds 0 "$@" >"$tap_tmp/site.out" 2>&1 &
     site_pid=$!
     tries=0
