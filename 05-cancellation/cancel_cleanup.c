@@ -25,11 +25,6 @@
 
 static double work = 10, patience = 0.1, goodbye = 0.05; /* the article's 10 s and 0.1 s */
 
-static double now(void)
-{
-    return loop_time(loop_get_running());
-}
-
 /* What each version did, in loop time since it was created. */
 struct run {
     const char *name;
@@ -50,12 +45,12 @@ static void resource_acquire(struct resource *r)
 /* The release may await (a goodbye to the other side): after a cancel it still can. */
 static int resource_release(struct resource *r, struct run *run)
 {
-    run->cleanup_began = now() - run->started;
+    run->cleanup_began = running_loop_time() - run->started;
     int rc = async_sleep(goodbye);
     close(r->fds[0]);
     close(r->fds[1]);
     run->fds_closed = fcntl(r->fds[0], F_GETFD) == -1 && fcntl(r->fds[1], F_GETFD) == -1;
-    run->cleanup_ended = now() - run->started;
+    run->cleanup_ended = running_loop_time() - run->started;
     say("资源已释放: after a %.2f s goodbye (%s), fds %d and %d are %s", goodbye,
         rc == 0 ? "it ran to the end" : "it was cut short", r->fds[0], r->fds[1],
         run->fds_closed ? "closed (fcntl: EBADF)" : "STILL OPEN");
@@ -101,14 +96,14 @@ static void record(const struct run *r, const char *what, double value, const ch
 
 static void run_version(struct run *run, task_fn *body)
 {
-    run->started = now();
+    run->started = running_loop_time();
     struct task *t = create_task(run->name, body, run);
     async_sleep(patience); /* await asyncio.sleep(0.1) */
     say("task.cancel()");
-    run->cancelled = now() - run->started;
+    run->cancelled = running_loop_time() - run->started;
     task_cancel(t);
     int rc = await_task(t, NULL); /* await task */
-    run->awaiter_resumed = now() - run->started;
+    run->awaiter_resumed = running_loop_time() - run->started;
     say("await task → %s; task_cancelled() = %s",
         rc == -ECANCELED ? "-ECANCELED (CancelledError)" : "no cancellation",
         task_cancelled(t) ? "true" : "false");

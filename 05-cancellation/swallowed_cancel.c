@@ -31,11 +31,6 @@
 static double patience = 2.0; /* how long the shutdown waits before giving up */
 static const double unit = 0.2;
 
-static double now(void)
-{
-    return loop_time(loop_get_running());
-}
-
 /* except asyncio.CancelledError: pass — the cancel is caught and dropped. */
 static void *swallower(void *arg)
 {
@@ -75,14 +70,14 @@ static void *deadline_worker(void *arg)
     (void)arg;
     if (async_sleep(10) == -ECANCELED)
         say("swallowed a cancel; task_cancelling() = %u", task_cancelling(current_task()));
-    double began = now();
+    double began = running_loop_time();
     struct timeout *to = timeout(1.5 * unit); /* async with asyncio.timeout(0.3): */
     int rc = timeout_enter(to);
     for (int i = 0; rc == 0 && i < 5; i++) /* five steps of 0.2 s */
         if (async_sleep(unit) == -ECANCELED)
             say("cancelled? carrying on (this one was the deadline's)");
     rc = timeout_exit(to, rc);
-    double took = now() - began;
+    double took = running_loop_time() - began;
     say("the %.1f s scope returned %s after %.1f s; task_cancelling() = %u", 1.5 * unit,
         rc == -ETIMEDOUT ? "-ETIMEDOUT" : "0, no timeout,", took, task_cancelling(current_task()));
     result_record("swallowed.scope_timed_out", rc == -ETIMEDOUT, "bool");
@@ -138,19 +133,19 @@ static void *main_task(void *arg)
     struct worker w = {0};
     t = create_task("worker", service_worker, &w);
     async_sleep(3 * unit + unit / 2);
-    double began = now();
+    double began = running_loop_time();
     int units_before = w.units;
     say("shutdown: task.cancel(), then wait for the worker to end (at most %.1f s)", patience);
     task_cancel(t);
-    while (!task_done(t) && now() - began < patience)
+    while (!task_done(t) && running_loop_time() - began < patience)
         async_sleep(0.1);
     bool stuck = !task_done(t);
     say("shutdown: %s after %.1f s; the worker did %d more units meanwhile",
-        stuck ? "STILL RUNNING" : "ended", now() - began, w.units - units_before);
+        stuck ? "STILL RUNNING" : "ended", running_loop_time() - began, w.units - units_before);
     if (stuck)
         say("shutdown: asyncio.run (or gather after cancel) would wait here for ever");
     result_record("swallowed.shutdown_stuck", stuck, "bool");
-    result_record("swallowed.shutdown_waited", now() - began, "s");
+    result_record("swallowed.shutdown_waited", running_loop_time() - began, "s");
     result_record("swallowed.units_after_cancel", w.units - units_before, "count");
     w.demo_over = true;
     await_task(t, NULL);

@@ -19,11 +19,6 @@ struct pool {
     struct pool_stats stats;
 };
 
-static double now(void)
-{
-    return loop_time(loop_get_running());
-}
-
 struct pool *pool_new(struct pool_config config)
 {
     struct pool *p = xcalloc(1, sizeof *p);
@@ -40,7 +35,7 @@ static int fake_connect(struct pool *p, struct conn **out)
     if (err)
         return err;
     struct conn *c = xmalloc(sizeof *c);
-    *c = (struct conn){.id = (int)++p->stats.created, .born = now(), .uses = 0};
+    *c = (struct conn){.id = (int)++p->stats.created, .born = running_loop_time(), .uses = 0};
     *out = c;
     return 0;
 }
@@ -70,7 +65,7 @@ static int take_or_connect(struct pool *p, struct conn **out)
     int stale = 0;
     while (queue_get_nowait(p->idle, &item) == 0) {
         struct conn *c = item;
-        if (now() - c->born < p->config.recycle) {
+        if (running_loop_time() - c->born < p->config.recycle) {
             *out = c;
             break;
         }

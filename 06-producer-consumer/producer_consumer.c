@@ -28,22 +28,17 @@ struct pipeline {
     double longest_wait;
 };
 
-static double now(void)
-{
-    return loop_time(loop_get_running());
-}
-
 static void *producer(void *arg)
 {
     struct pipeline *p = arg;
     for (int i = 0; i < 10; i++) {
         long item = rng_range(&p->producer_rng, 1, 100);
         size_t before = queue_size(p->queue);
-        double start = now();
+        double start = running_loop_time();
         int err = queue_put(p->queue, (void *)(intptr_t)item);
         if (err)
             return task_raise(err, "put %ld", item);
-        double waited = now() - start;
+        double waited = running_loop_time() - start;
         say("生产: %ld  (the queue held %zu/5)", item, before);
         if (before == 5) { /* full: the put had to wait for the consumer to take one */
             say("      ^ the queue was full: put waited %.2f s for room", waited);

@@ -45,11 +45,6 @@ struct role {
     long id;
 };
 
-static double now(void)
-{
-    return loop_time(loop_get_running());
-}
-
 static void *producer(void *arg)
 {
     struct role *r = arg;
@@ -151,8 +146,8 @@ static void *joiner(void *arg)
     struct act *a = arg;
     int err = queue_join(a->queue);
     say("queue.join() returned, %.3f s after the shutdown: the dropped items counted as done, "
-        "and the two in hand have been done", now() - a->shutdown_at);
-    result_record("shutdown.immediate.join_after", now() - a->shutdown_at, "s");
+        "and the two in hand have been done", running_loop_time() - a->shutdown_at);
+    result_record("shutdown.immediate.join_after", running_loop_time() - a->shutdown_at, "s");
     return err ? task_raise(err, "join") : NULL;
 }
 
@@ -172,7 +167,7 @@ static void *act2(void *arg)
     int err = async_sleep(a->work / 3); /* the consumers have each taken an item */
     say("queue.shutdown(immediate=True) with %zu queued and 2 in the consumers' hands",
         queue_size(a->queue));
-    a->shutdown_at = now();
+    a->shutdown_at = running_loop_time();
     queue_shutdown(a->queue, true);
     long dropped = 0;
     for (int n = 0; n < 8; n++)

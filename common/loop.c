@@ -31,6 +31,14 @@ double loop_time(const struct loop *loop)
     return (double)loop_time_ns(loop) / 1e9;
 }
 
+double running_loop_time(void)
+{
+    struct loop *loop = loop_get_running();
+    if (!loop)
+        die("running_loop_time: no loop is running in this thread");
+    return loop_time(loop);
+}
+
 void loop_set_virtual_clock(struct loop *loop, bool on)
 {
     if (loop->ready.count || loop->timers.count)

@@ -128,6 +128,10 @@ int loop_run(loop_main *main, void *arg);
 double loop_time(const struct loop *loop);
 uint64_t loop_time_ns(const struct loop *loop);
 
+/* The running loop's clock (asyncio.get_running_loop().time()): what a task prints its
+ * times with. Dies outside a running loop. */
+double running_loop_time(void);
+
 /*
  * Virtual clock, for exact and instant tests of timing: time stands still while
  * callbacks run, starts at 0, and when the loop would sleep with no fd watched it jumps

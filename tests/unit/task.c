@@ -250,6 +250,14 @@ static void *stack_at_first_step(void *arg)
     return NULL;
 }
 
+static void *reads_the_clock(void *arg)
+{
+    (void)arg;
+    async_sleep(1.5);
+    note("%.3f=%.3f", running_loop_time(), loop_time(loop_get_running()));
+    return NULL;
+}
+
 static void *inner_sleeper(void *arg)
 {
     int *rc = arg;
@@ -585,6 +593,9 @@ int main(void)
     run_virtual(cancel_before_start, &early, NULL);
     snprintf(want, sizeof want, "rc=%d ran=0", -ECANCELED);
     is_str(trace, want, "a task cancelled before its first turn never runs");
+
+    run_virtual(reads_the_clock, NULL, NULL);
+    is_str(trace, "1.500=1.500", "running_loop_time is the running loop's clock, read in a task");
 
     struct victim stackless = {"stackless", false, 0, false, 0, 0};
     is_long(run_virtual(stack_at_first_step, &stackless, NULL), 0,
