@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* One per transfer: what CURLOPT_PRIVATE points to. */
 struct transfer {
@@ -18,7 +20,14 @@ struct transfer {
 struct watch {
     struct curl_loop *cl;
     curl_socket_t fd;
-    struct watch *prev, *next; /* every watch, to free those libcurl never removes */
+    bool parked; /* REMOVEd by libcurl, kept open in its pool: the loop still reads it */
+};
+
+/* What this file knows of an fd number (indexed by fd). */
+struct fd_info {
+    struct watch *watch; /* announced and not yet forgotten, parked or not */
+    bool pooled;         /* a connection's socket, opened by on_open_socket and not closed */
+    bool closed;         /* a socket of that number was closed before (to count reuse) */
 };
 
 struct curl_loop {
@@ -29,9 +38,8 @@ struct curl_loop {
     bool trace;
     long running;
     struct curl_loop_stats stats;
-    struct watch *watches;
-    unsigned char *removed; /* removed[fd]: this fd number had a REMOVE (to count reuse) */
-    size_t removed_cap;
+    struct fd_info *fds;
+    size_t fds_cap;
     CURL **idle; /* easy handles given back, reset, for the next transfers */
     size_t idle_count, idle_cap;
 };
@@ -40,7 +48,7 @@ static void on_timer(struct loop *loop, void *arg);
 static void on_readable(struct loop *loop, void *arg);
 static void on_writable(struct loop *loop, void *arg);
 
-/* ---- libcurl's two callbacks: they only change what the loop watches ---- */
+/* ---- libcurl's callbacks: they change what the loop watches, and open and close sockets ---- */
 
 static const char *what_name(int what)
 {
@@ -48,27 +56,37 @@ static const char *what_name(int what)
     return what >= 0 && what <= 4 ? names[what] : "?";
 }
 
-static bool was_removed(struct curl_loop *cl, curl_socket_t fd, bool set)
+static struct fd_info *info_of(struct curl_loop *cl, curl_socket_t fd)
 {
-    if ((size_t)fd >= cl->removed_cap) {
-        size_t cap = (size_t)fd * 2 + 64;
-        cl->removed = realloc(cl->removed, cap);
-        if (!cl->removed)
-            die("out of memory");
-        for (size_t i = cl->removed_cap; i < cap; i++)
-            cl->removed[i] = 0;
-        cl->removed_cap = cap;
+    if ((size_t)fd >= cl->fds_cap) {
+        size_t old = cl->fds_cap;
+        cl->fds = grow_array(cl->fds, &cl->fds_cap, (size_t)fd + 1, sizeof *cl->fds,
+                             "curl_loop: fds");
+        for (size_t i = old; i < cl->fds_cap; i++)
+            cl->fds[i] = (struct fd_info){0};
     }
-    bool was = cl->removed[fd];
-    cl->removed[fd] = set;
-    return was;
+    return &cl->fds[fd];
 }
 
-static void unlink_watch(struct watch *w)
+/* The loop stops watching the fd, and its watch is freed: libcurl is done with it. */
+static void forget(struct curl_loop *cl, struct watch *w)
 {
-    *(w->prev ? &w->prev->next : &w->cl->watches) = w->next;
-    if (w->next)
-        w->next->prev = w->prev;
+    loop_remove_reader(cl->loop, w->fd); /* the fd may be closed already: both tolerate it */
+    loop_remove_writer(cl->loop, w->fd);
+    info_of(cl, w->fd)->watch = NULL;
+    cl->stats.watched--;
+    free(w);
+}
+
+/* REMOVE for a connection going back to libcurl's pool, open: its reader stays, so the
+ * next transfer on it, which asks for IN again, costs the kernel nothing (two epoll_ctl
+ * calls a transfer otherwise: a DEL now, an ADD then). A writer goes: an idle socket is
+ * always writable. */
+static void park(struct curl_loop *cl, struct watch *w)
+{
+    loop_remove_writer(cl->loop, w->fd);
+    w->parked = true;
+    cl->stats.parked++;
 }
 
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *clientp, void *socketp)
@@ -76,34 +94,38 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *clientp, void
     (void)easy;
     struct curl_loop *cl = clientp;
     struct watch *w = socketp;
+    struct fd_info *info = info_of(cl, fd);
     cl->stats.socket_calls++;
     if (cl->trace)
-        say("curl: socket fd %d %s%s", (int)fd, what_name(what), w ? "" : " (new to the loop)");
+        say("curl: socket fd %d %s%s", (int)fd, what_name(what),
+            w || info->watch ? "" : " (new to the loop)");
     if (what == CURL_POLL_REMOVE) {
         if (!w)
             return 0; /* never announced: nothing to undo */
-        loop_remove_reader(cl->loop, fd); /* the fd may be closed already: both tolerate it */
-        loop_remove_writer(cl->loop, fd);
-        unlink_watch(w);
-        free(w); /* libcurl forgets socketp now; the number may come back as a new socket */
-        was_removed(cl, fd, true);
         cl->stats.fds_removed++;
-        cl->stats.watched--;
+        if (info->pooled)
+            park(cl, w); /* libcurl forgets socketp now; the watch waits in info->watch */
+        else
+            forget(cl, w); /* a socket libcurl closes itself: the number may come back */
         return 0;
     }
-    if (!w) {
+    if (!w && info->watch) { /* libcurl forgot it at its REMOVE: a parked connection */
+        w = info->watch;
+        curl_multi_assign(cl->multi, fd, w);
+    } else if (!w) {
         w = xmalloc(sizeof *w);
-        *w = (struct watch){cl, fd, NULL, NULL};
+        *w = (struct watch){cl, fd, false};
+        info->watch = w;
         curl_multi_assign(cl->multi, fd, w);
         cl->stats.fds_registered++;
-        if (was_removed(cl, fd, false))
+        if (info->closed)
             cl->stats.fds_reused++;
-        w->next = cl->watches;
-        if (cl->watches)
-            cl->watches->prev = w;
-        cl->watches = w;
         if (++cl->stats.watched > cl->stats.peak_watched)
             cl->stats.peak_watched = cl->stats.watched;
+    }
+    if (w->parked) { /* in use again: the same socket, its reader still in the loop */
+        w->parked = false;
+        cl->stats.unparked++;
     }
     int err = 0;
     if (what & CURL_POLL_IN)
@@ -115,6 +137,36 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *clientp, void
     else if (!err)
         loop_remove_writer(cl->loop, fd);
     return err ? -1 : 0; /* -1 would make libcurl fail every transfer: only if the loop refuses */
+}
+
+/* Every connection's socket is opened here and closed in on_close_socket, so this file
+ * knows which fds stay open in libcurl's pool after their REMOVE. */
+static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose,
+                                    struct curl_sockaddr *address)
+{
+    struct curl_loop *cl = clientp;
+    curl_socket_t fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd == CURL_SOCKET_BAD)
+        return fd;
+    struct fd_info *info = info_of(cl, fd);
+    if (info->watch) /* closed without on_close_socket: that socket is gone, not this one */
+        forget(cl, info->watch);
+    info->pooled = purpose == CURLSOCKTYPE_IPCXN;
+    return fd;
+}
+
+static int on_close_socket(void *clientp, curl_socket_t fd)
+{
+    struct curl_loop *cl = clientp;
+    struct fd_info *info = info_of(cl, fd);
+    if (cl->trace)
+        say("curl: close fd %d%s", (int)fd, info->watch ? " (the loop stops watching it)" : "");
+    if (info->watch) /* parked: no REMOVE comes for it. The loop lets go before the close. */
+        forget(cl, info->watch);
+    info->pooled = false;
+    info->closed = true;
+    cl->stats.closes++;
+    return close(fd);
 }
 
 static int on_timer_change(CURLM *multi, long timeout_ms, void *clientp)
@@ -180,6 +232,11 @@ static void on_readable(struct loop *loop, void *arg)
 {
     (void)loop;
     struct watch *w = arg;
+    if (w->parked) { /* an idle connection readable: the server closed it (or misbehaves) */
+        loop_remove_reader(w->cl->loop, w->fd); /* libcurl finds out when it reuses it */
+        w->cl->stats.parked_woken++;
+        return;
+    }
     action(w->cl, w->fd, CURL_CSELECT_IN);
 }
 
@@ -253,6 +310,10 @@ int curl_loop_add(struct curl_loop *cl, CURL *easy, curl_loop_done *done, void *
     struct transfer *t = xmalloc(sizeof *t);
     *t = (struct transfer){done, arg};
     curl_easy_setopt(easy, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, cl);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, cl);
     if (cl->trace)
         say("loop: curl_multi_add_handle");
     if (curl_multi_add_handle(cl->multi, easy) != CURLM_OK) {
@@ -294,14 +355,10 @@ void curl_loop_free(struct curl_loop *cl)
     free(cl->idle);
     curl_multi_cleanup(cl->multi); /* may still call on_socket (cached connections closing) */
     loop_cancel(cl->loop, cl->timer);
-    while (cl->watches) { /* sockets closed without a REMOVE: the loop forgets them too */
-        struct watch *w = cl->watches;
-        loop_remove_reader(cl->loop, w->fd);
-        loop_remove_writer(cl->loop, w->fd);
-        unlink_watch(w);
-        free(w);
-    }
-    free(cl->removed);
+    for (size_t fd = 0; fd < cl->fds_cap; fd++) /* closed without a REMOVE: forgotten too */
+        if (cl->fds[fd].watch)
+            forget(cl, cl->fds[fd].watch);
+    free(cl->fds);
     free(cl);
     curl_global_cleanup();
 }

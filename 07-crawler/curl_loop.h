@@ -7,11 +7,20 @@
  *
  * The protocol, as this file keeps it (read curl_loop.c in this order):
  *   socket callback  IN/OUT/INOUT: the loop's reader and writer for that fd follow what
- *                    libcurl asks (a change each time); REMOVE: both go, and the fd's
- *                    state is freed. An fd number announced again after a REMOVE is a
- *                    new socket (the threaded resolver's socketpair, then the TCP one):
- *                    it is registered afresh. A REMOVE for an fd never announced is
- *                    ignored.
+ *                    libcurl asks (a change each time). REMOVE of a connection libcurl
+ *                    keeps open in its pool (the end of each transfer on it): the socket
+ *                    is parked — its writer goes, its reader stays, so the next transfer
+ *                    on that connection, which asks for IN again, costs no epoll_ctl; if
+ *                    a parked socket becomes readable (the server closed the idle
+ *                    connection), its reader goes too and libcurl is not called. REMOVE
+ *                    of any other socket: both go, and the fd's state is freed. A REMOVE
+ *                    for an fd never announced is ignored.
+ *   open / close     every connection's socket is opened by this file's open-socket
+ *                    callback and closed by its close-socket callback (set on each
+ *                    transfer): the close stops the loop watching it *before* close(2),
+ *                    as loop.h asks, so an fd number announced again after a close (or
+ *                    after the REMOVE of a socket libcurl closes itself, like the
+ *                    threaded resolver's socketpair) is a new socket, registered afresh.
  *   timer callback   one non-repeating loop timer; each call replaces it; -1 deletes
  *                    it; 0 means "as soon as possible" — but libcurl is never called
  *                    from inside its own callbacks (since 7.82.0 it refuses:
@@ -44,11 +53,15 @@ struct curl_loop_stats {
     uint64_t socket_calls, timer_calls, actions; /* callbacks received, socket_action calls */
     uint64_t completions;                        /* transfers drained as done */
     uint64_t fds_registered, fds_removed;        /* first IN/OUT of an fd, and REMOVEs */
-    uint64_t fds_reused;      /* fd numbers announced again after their REMOVE */
+    uint64_t fds_reused;      /* fd numbers announced again after their socket closed */
+    uint64_t parked;          /* REMOVEs of a pooled connection: its reader kept */
+    uint64_t unparked;        /* parked sockets announced again: no new registration */
+    uint64_t parked_woken;    /* parked sockets found readable: their reader removed */
+    uint64_t closes;          /* sockets closed by the close-socket callback */
     uint64_t zero_timers;     /* timer callbacks of 0 ms: each became a loop timer */
     uint64_t timer_deletes;   /* timer callbacks of -1 */
     uint64_t reentrant_calls; /* socket_action called inside a libcurl callback: must be 0 */
-    long watched, peak_watched; /* fds the loop watches for libcurl, now and at most */
+    long watched, peak_watched; /* fds announced (parked ones too), now and at most */
 };
 
 /* curl_global_init (libcurl counts them) and a multi handle on `loop`. */

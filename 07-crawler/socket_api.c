@@ -8,14 +8,16 @@
  * back (curl_multi_socket_action) when a socket is ready or the timer is due.
  * Watch: the trace of one transfer ("timer 0 ms" inside curl_multi_add_handle, served by
  * the loop on its next turn, never from inside the callback), then the laws of
- * curl_loop.h checked on a few more transfers: fresh connections whose fd numbers come
- * back after a REMOVE, and a transfer cancelled in the middle.
+ * curl_loop.h checked on a few more transfers: the same connection again (its socket
+ * parked between the two, still watched), fresh connections whose fd numbers come back
+ * after their close, and a transfer cancelled in the middle.
  */
 #include "curl_loop.h"
 #include "fetch.h"
 #include "session.h"
 
 #include "args.h"
+#include "httpd.h"
 #include "say.h"
 #include "table.h"
 #include "task.h"
@@ -32,6 +34,30 @@ static void *cancel_soon(void *arg)
     return NULL;
 }
 
+/* A server that closes a connection idle for 0.1 s, on this loop: the socket libcurl
+ * parked in its pool turns readable (end of file) while no transfer uses it. Then the
+ * next fetch to it: libcurl finds the connection dead, closes it, opens another. */
+static int idle_closed(struct session *s, struct fetch_options *o, long *connects)
+{
+    struct httpd_options ho = HTTPD_DEFAULTS;
+    ho.idle_timeout = 0.1;
+    int listen_fd = httpd_listen(0, 16);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", httpd_port(listen_fd));
+    struct httpd *server = httpd_start(s->loop, listen_fd, &ho);
+    struct fetch_result r;
+    int err = fetch(s->cl, url, o, &r);
+    fetch_result_free(&r);
+    if (!err)
+        err = async_sleep(0.4); /* the server's idle timer closes the connection meanwhile */
+    if (!err)
+        err = fetch(s->cl, url, o, &r);
+    *connects = r.connects;
+    fetch_result_free(&r);
+    httpd_close(server);
+    return err;
+}
+
 static int body(struct session *s, void *arg)
 {
     (void)arg;
@@ -43,6 +69,14 @@ static int body(struct session *s, void *arg)
     curl_loop_trace(s->cl, false);
     say("fetch returned %d: status %ld, %zu bytes", err, r.status, r.body_len);
     fetch_result_free(&r);
+    if (!err) { /* the same connection again: its socket was parked, not unwatched */
+        err = fetch(s->cl, session_url(s, "/delay/0.05"), &o, &r);
+        fetch_result_free(&r);
+    }
+
+    long connects = 0;
+    if (!err)
+        err = idle_closed(s, &o, &connects);
 
     o.fresh_connection = true; /* each closes its socket: the fd numbers come back */
     for (int i = 0; i < 3 && !err; i++) {
@@ -64,9 +98,15 @@ static int body(struct session *s, void *arg)
     LAW("curl asked for 0 ms timers (each armed on the loop)", st.zero_timers, st.zero_timers > 0);
     LAW("libcurl called from inside its callbacks", st.reentrant_calls, st.reentrant_calls == 0);
     LAW("-1 timers: the loop's timer deleted", st.timer_deletes, st.timer_deletes > 0);
-    LAW("fds registered / REMOVEs", st.fds_registered, st.fds_registered >= st.fds_removed);
-    LAW("fd numbers back after a REMOVE, registered afresh", st.fds_reused, st.fds_reused > 0);
-    LAW("transfers completed, each drained", st.completions, st.completions == 4);
+    LAW("REMOVEs, each undoing an IN/OUT", st.fds_removed,
+        st.fds_removed <= st.fds_registered + st.unparked);
+    LAW("REMOVEs of a pooled connection: parked, its reader kept", st.parked, st.parked > 0);
+    LAW("parked sockets in use again, no epoll_ctl", st.unparked, st.unparked > 0);
+    LAW("parked sockets the server closed: reader removed, libcurl not called", st.parked_woken,
+        st.parked_woken > 0);
+    LAW("...and the next fetch there: a new connection", connects, connects == 1);
+    LAW("fd numbers back after their close, registered afresh", st.fds_reused, st.fds_reused > 0);
+    LAW("transfers completed, each drained", st.completions, st.completions == 7);
     LAW("transfers left after the cancel", (unsigned long long)curl_loop_running(s->cl),
         curl_loop_running(s->cl) == 0);
     LAW("socket_action calls", st.actions, st.actions > 0);
