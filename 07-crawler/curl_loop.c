@@ -40,7 +40,7 @@ struct curl_loop {
     struct curl_loop_stats stats;
     struct fd_info *fds;
     size_t fds_cap;
-    CURL **idle; /* easy handles given back, reset, for the next transfers */
+    CURL **idle; /* easy handles given back, with their options, for the next transfers */
     size_t idle_count, idle_cap;
 };
 
@@ -286,8 +286,9 @@ void curl_loop_trace(struct curl_loop *cl, bool on)
     cl->trace = on;
 }
 
-CURL *curl_loop_easy(struct curl_loop *cl)
+CURL *curl_loop_easy(struct curl_loop *cl, bool *fresh)
 {
+    *fresh = cl->idle_count == 0;
     if (cl->idle_count)
         return cl->idle[--cl->idle_count];
     CURL *easy = curl_easy_init();
@@ -298,7 +299,6 @@ CURL *curl_loop_easy(struct curl_loop *cl)
 
 void curl_loop_easy_release(struct curl_loop *cl, CURL *easy)
 {
-    curl_easy_reset(easy);
     if (cl->idle_count == cl->idle_cap)
         cl->idle = grow_array(cl->idle, &cl->idle_cap, cl->idle_count + 1, sizeof *cl->idle,
                               "curl_loop: idle");

@@ -76,13 +76,16 @@ CURLM *curl_loop_multi(struct curl_loop *cl);
 /* Print every callback and action with say() (the socket_api program shows them). */
 void curl_loop_trace(struct curl_loop *cl, bool on);
 
-/* An easy handle for a transfer: one given back before (reset: every option at its
- * default, its buffers kept), or a new one. Reusing handles spares each transfer
- * libcurl's allocation and set-up of a handle (curl_easy_init, curl_easy_cleanup). */
-CURL *curl_loop_easy(struct curl_loop *cl);
+/* An easy handle for a transfer: one given back before, with every option its last
+ * transfer set and the buffers libcurl allocated for it (*fresh false), or a new one
+ * (*fresh true: every option at its default). Reusing handles spares each transfer
+ * libcurl's set-up of a handle (curl_easy_init, curl_easy_cleanup), and a caller that
+ * sets the same options for every transfer (fetch.c) sets those once per handle: what
+ * varies it sets each time. */
+CURL *curl_loop_easy(struct curl_loop *cl, bool *fresh);
 
-/* Give a handle back (out of the multi handle: done or removed) for the next transfer:
- * curl_easy_reset, then kept until curl_loop_free. */
+/* Give a handle back (out of the multi handle: done or removed) for the next transfer,
+ * kept until curl_loop_free. Its options stay: none may point to memory that goes. */
 void curl_loop_easy_release(struct curl_loop *cl, CURL *easy);
 
 /* Start a transfer: `done` runs on the loop once it ends. 0, or -EINVAL (libcurl refused).

@@ -114,25 +114,35 @@ static bool cancel_transfer(struct future *f)
 
 static CURL *easy_for(struct fetch_op *op, const char *url, const struct fetch_options *o)
 {
-    CURL *easy = curl_loop_easy(op->cl); /* a handle reused: reset, its buffers kept */
+    bool fresh;
+    CURL *easy = curl_loop_easy(op->cl, &fresh);
+    if (fresh) { /* the same for every fetch: set once in a handle's life (strings copied, parsed) */
+        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy, CURLOPT_USERAGENT, "c-concurrency-lab-crawler/1.0");
+    }
+    /* This fetch's own: every one set each time, or the last fetch's would stay. */
     curl_easy_setopt(easy, CURLOPT_URL, url);
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, op);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, op->r->error);
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, o->max_redirects); /* 7.88.1: unlimited unless set */
-    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(o->timeout * 1000));
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "c-concurrency-lab-crawler/1.0");
-    if (o->fresh_connection) {
-        curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
-        curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
-    }
+    curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, o->fresh_connection ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, o->fresh_connection ? 1L : 0L);
     return easy;
+}
+
+/* The handle back to the pool with its options, none pointing into this fetch. */
+static void easy_release(struct fetch_op *op)
+{
+    curl_easy_setopt(op->easy, CURLOPT_WRITEDATA, NULL);
+    curl_easy_setopt(op->easy, CURLOPT_ERRORBUFFER, NULL);
+    curl_loop_easy_release(op->cl, op->easy);
 }
 
 int fetch(struct curl_loop *cl, const char *url, const struct fetch_options *o,
@@ -162,7 +172,7 @@ int fetch(struct curl_loop *cl, const char *url, const struct fetch_options *o,
     else if (err == -ECANCELED && !r->error[0])
         snprintf(r->error, sizeof r->error, "cancelled");
     r->seconds = loop_time(loop) - start;
-    curl_loop_easy_release(cl, op->easy);
+    easy_release(op);
     future_unref(&op->future);
     return err;
 }
