@@ -16,7 +16,12 @@
  *   I/O is never starved: while callbacks are ready, I/O is polled (without blocking)
  *   once LOOP_POLL_EVERY callbacks have run or LOOP_POLL_INTERVAL_NS has passed since
  *   the last poll; when no callback is ready, the loop blocks in the poll until the
- *   next timer. So a busy loop makes one system call per 64 callbacks, not one each.
+ *   next timer. So a busy loop makes one system call per 256 callbacks, not one each.
+ *   A busy loop reads its clock once per LOOP_CLOCK_EVERY callbacks, and at the start
+ *   of each run and after each poll: due timers and the poll interval go by that
+ *   reading, so a timer that falls due while callbacks keep the loop busy runs at most
+ *   LOOP_CLOCK_EVERY callbacks late (still never early). Both a poll and a clock read
+ *   cost as much as a few callbacks; asyncio pays for each at every iteration.
  *   loop_call_soon_threadsafe() is the only call another thread may make. Its calls join
  *   the one ready queue in the order they were made, with the loop's own: a threadsafe
  *   call made before a loop_call_soon (before in time, as the two threads' locks or
@@ -25,6 +30,7 @@
  *   Exactly one of a handle's callback or its drop function runs (when it has one).
  *
  * One iteration (loop.c, loop_run_once), the order everything happens in:
+ *   0. read the clock, if the rule above says so;
  *   1. poll I/O (blocking until the next timer if nothing is ready; see the rule above)
  *      and append the callbacks of ready fds, signals and other threads' calls;
  *   2. append every timer whose deadline has passed, earliest first;
@@ -73,8 +79,9 @@ struct loop_handle {
 };
 
 enum {
-    LOOP_POLL_EVERY = 64,            /* callbacks between two polls while work is ready */
+    LOOP_POLL_EVERY = 256,           /* callbacks between two polls while work is ready */
     LOOP_POLL_INTERVAL_NS = 1000000, /* ... or this long, whichever comes first */
+    LOOP_CLOCK_EVERY = 8,            /* callbacks between two readings of the clock while busy */
     LOOP_SLOW_CALLBACK_MS = 100,     /* debug mode's default threshold */
 };
 
@@ -282,6 +289,7 @@ struct loop_stats {
     uint64_t iterations;     /* passes through steps 1–3 above */
     uint64_t callbacks;      /* callbacks run (timers, I/O, signals included) */
     uint64_t polls;          /* calls into the backend (epoll_wait or poll) */
+    uint64_t clock_reads;    /* the loop's own readings of its clock (see the poll rule) */
     uint64_t slow_callbacks; /* callbacks debug mode reported as slow */
 };
 struct loop_stats loop_get_stats(const struct loop *loop);

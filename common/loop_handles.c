@@ -15,15 +15,6 @@ static uint64_t make_id(uint32_t index, uint32_t gen)
     return (uint64_t)gen << 32 | index;
 }
 
-struct slot *loop_slot(const struct loop *loop, uint64_t id)
-{
-    uint32_t index = (uint32_t)id, gen = (uint32_t)(id >> 32);
-    if (id == 0 || index >= loop->nslots)
-        return NULL;
-    struct slot *s = &loop->slots[index];
-    return s->gen == gen && s->state != SLOT_FREE ? s : NULL;
-}
-
 uint64_t loop_slot_new(struct loop *loop, enum slot_state state, const char *name,
                        loop_callback *fn, void *arg)
 {
@@ -51,41 +42,20 @@ uint64_t loop_slot_new(struct loop *loop, enum slot_state state, const char *nam
     return make_id(index, gen);
 }
 
-void loop_slot_free(struct loop *loop, uint64_t id)
-{
-    uint32_t index = (uint32_t)id;
-    struct slot *s = &loop->slots[index];
-    s->state = SLOT_FREE;
-    s->gen = s->gen == UINT32_MAX ? 1 : s->gen + 1; /* every old handle stops matching */
-    s->next_free = loop->first_free;
-    loop->first_free = index;
-}
-
 /* ---- the ready queue ---- */
 
-void loop_ready_push(struct loop *loop, uint64_t id)
+/* The ring is full: double it (its capacity stays a power of two, see loop_private.h). */
+void loop_ready_grow(struct loop *loop)
 {
     struct ready_ring *r = &loop->ready;
-    if (r->count == r->cap) {
-        size_t grown = grow_capacity(r->cap, r->count + 1, sizeof *r->ids);
-        if (!grown)
-            die("loop: a ready queue of %zu callbacks cannot grow", r->count);
-        uint64_t *ids = xmalloc(grown * sizeof *ids);
-        for (size_t i = 0; i < r->count; i++)
-            ids[i] = r->ids[(r->head + i) % r->cap];
-        free(r->ids);
-        *r = (struct ready_ring){.ids = ids, .head = 0, .count = r->count, .cap = grown};
-    }
-    r->ids[(r->head + r->count++) % r->cap] = id;
-}
-
-uint64_t loop_ready_pop(struct loop *loop)
-{
-    struct ready_ring *r = &loop->ready;
-    uint64_t id = r->ids[r->head];
-    r->head = (r->head + 1) % r->cap;
-    r->count--;
-    return id;
+    size_t grown = grow_capacity(r->cap, r->count + 1, sizeof *r->ids);
+    if (!grown || (grown & (grown - 1)))
+        die("loop: a ready queue of %zu callbacks cannot grow", r->count);
+    uint64_t *ids = xmalloc(grown * sizeof *ids);
+    for (size_t i = 0; i < r->count; i++)
+        ids[i] = r->ids[(r->head + i) & (r->cap - 1)];
+    free(r->ids);
+    *r = (struct ready_ring){.ids = ids, .head = 0, .count = r->count, .cap = grown};
 }
 
 /* ---- scheduling ---- */

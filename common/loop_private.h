@@ -91,8 +91,9 @@ struct loop {
     uint64_t virtual_now;
     unsigned external; /* work running in other threads or processes (loop_external_begin) */
     bool stop_when_no_external; /* loop_run_until_external_done is running the loop */
+    uint64_t now; /* the loop's last reading of its clock (loop.c, read_clock) */
     uint64_t last_poll_ns;
-    unsigned callbacks_since_poll;
+    uint64_t callbacks_at_poll, callbacks_at_clock; /* stats.callbacks at the last of each */
 
     bool debug;
     uint64_t slow_ns;
@@ -113,12 +114,9 @@ struct loop {
 };
 
 /* loop_handles.c */
-struct slot *loop_slot(const struct loop *loop, uint64_t id);
 uint64_t loop_slot_new(struct loop *loop, enum slot_state state, const char *name,
                        loop_callback *fn, void *arg);
-void loop_slot_free(struct loop *loop, uint64_t id);
-void loop_ready_push(struct loop *loop, uint64_t id);
-uint64_t loop_ready_pop(struct loop *loop);
+void loop_ready_grow(struct loop *loop);
 uint64_t loop_seconds_to_ns(double seconds);
 void loop_check_thread(const struct loop *loop, const char *call);
 
@@ -128,8 +126,60 @@ void loop_io_close(struct loop *loop);
 
 /* loop_wakeup.c */
 void loop_wakeup_open(struct loop *loop);
-/* Move other threads' calls into the ready queue, in the order they were made. */
-void loop_take_threadsafe_calls(struct loop *loop);
+void loop_take_threadsafe_calls_waiting(struct loop *loop);
 void loop_wakeup_close(struct loop *loop);
+
+/*
+ * The steps every callback takes, inline: each is a few instructions, and on the path of
+ * a task's turn (a push, a pop, a slot looked up and freed) the calls themselves would
+ * cost as much as the work.
+ */
+
+/* The slot `id` names, or NULL if it names nothing live (see "Handles are values"). */
+static inline struct slot *loop_slot(const struct loop *loop, uint64_t id)
+{
+    uint32_t index = (uint32_t)id, gen = (uint32_t)(id >> 32);
+    if (id == 0 || index >= loop->nslots)
+        return NULL;
+    struct slot *s = &loop->slots[index];
+    return s->gen == gen && s->state != SLOT_FREE ? s : NULL;
+}
+
+static inline void loop_slot_free(struct loop *loop, uint64_t id)
+{
+    uint32_t index = (uint32_t)id;
+    struct slot *s = &loop->slots[index];
+    s->state = SLOT_FREE;
+    s->gen = s->gen == UINT32_MAX ? 1 : s->gen + 1; /* every old handle stops matching */
+    s->next_free = loop->first_free;
+    loop->first_free = index;
+}
+
+/* The ring's capacity is a power of two, so a position wraps with a mask: a division
+ * would cost more than the rest of a push. */
+static inline void loop_ready_push(struct loop *loop, uint64_t id)
+{
+    struct ready_ring *r = &loop->ready;
+    if (r->count == r->cap)
+        loop_ready_grow(loop);
+    r->ids[(r->head + r->count++) & (r->cap - 1)] = id;
+}
+
+static inline uint64_t loop_ready_pop(struct loop *loop)
+{
+    struct ready_ring *r = &loop->ready;
+    uint64_t id = r->ids[r->head];
+    r->head = (r->head + 1) & (r->cap - 1);
+    r->count--;
+    return id;
+}
+
+/* Move other threads' calls into the ready queue, in the order they were made. Most
+ * often there is none, which an atomic load tells without taking the lock. */
+static inline void loop_take_threadsafe_calls(struct loop *loop)
+{
+    if (atomic_load(&loop->threadsafe_waiting) != 0)
+        loop_take_threadsafe_calls_waiting(loop);
+}
 
 #endif

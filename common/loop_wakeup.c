@@ -122,10 +122,8 @@ static void on_wakeup(struct loop *loop, void *arg)
     loop_take_threadsafe_calls(loop);
 }
 
-void loop_take_threadsafe_calls(struct loop *loop)
+void loop_take_threadsafe_calls_waiting(struct loop *loop)
 {
-    if (atomic_load(&loop->threadsafe_waiting) == 0) /* the common case: no lock taken */
-        return;
     CHECK_PT(pthread_mutex_lock(&loop->threadsafe_lock));
     struct threadsafe_call *calls = loop->threadsafe;
     size_t n = loop->nthreadsafe;

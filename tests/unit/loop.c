@@ -114,6 +114,13 @@ static void test_timer_never_early(void)
 
 /* ---- cancelling ---- */
 
+/* Notes one character: the one `arg` points to. */
+static void note_letter(struct loop *loop, void *arg)
+{
+    (void)loop;
+    note("%c", *(const char *)arg);
+}
+
 static struct loop_handle victim;
 static int drops;
 
@@ -148,18 +155,43 @@ static void test_cancel_from_inside(void)
     trace[0] = 0;
     struct loop_handle soon = loop_call_soon(loop, note_arg, "S");
     victim = soon;
-    loop_call_soon(loop, stop, NULL);
+    loop_stop(loop); /* one iteration: S's slot is the last one freed, the next one taken */
     loop_run_forever(loop);
     ok(!loop_cancel(loop, soon) && !loop_handle_pending(loop, soon),
        "%s: cancelling a handle that already ran is a harmless no-op", backend);
     /* Its slot is reused by the next callback: the stale handle must not cancel that one. */
     loop_call_soon(loop, note_arg, "T");
-    loop_call_soon(loop, cancel_victim, NULL);
+    cancel_victim(loop, NULL);
     loop_call_soon(loop, stop, NULL);
     loop_run_forever(loop);
-    is_str(trace, "STx", "%s: a stale handle cannot cancel the callback that reused its slot",
+    is_str(trace, "SxT", "%s: a stale handle cannot cancel the callback that reused its slot",
            backend);
     ok(!loop_cancel(loop, (struct loop_handle){0}), "%s: the null handle cancels nothing", backend);
+    loop_close(loop);
+}
+
+/* The ready queue is a ring: growing it while its entries wrap past the end keeps them
+ * in order. Eleven callbacks take the ring's head to 11 of 16; the last schedules 30. */
+static void schedule_thirty(struct loop *loop, void *arg)
+{
+    (void)arg;
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCD";
+    for (int i = 0; i < 30; i++)
+        loop_call_soon(loop, note_letter, (void *)&letters[i]);
+    loop_call_soon(loop, stop, NULL);
+}
+
+static void test_ready_ring_grows_wrapped(void)
+{
+    struct loop *loop = loop_new();
+    trace[0] = 0;
+    for (int i = 0; i < 10; i++)
+        loop_call_soon(loop, note_letter, (void *)".");
+    loop_call_soon(loop, schedule_thirty, NULL);
+    loop_run_forever(loop);
+    is_str(trace, "..........abcdefghijklmnopqrstuvwxyzABCD",
+           "%s: callbacks scheduled while the ready ring wraps and grows keep their order",
+           backend);
     loop_close(loop);
 }
 
@@ -311,6 +343,117 @@ static void test_poll_rule(void)
     close(p[0]);
     close(p[1]);
     loop_close(loop);
+}
+
+/* A busy loop reads its clock once per LOOP_CLOCK_EVERY callbacks, not at each iteration
+ * (here each iteration runs one callback). */
+static void test_clock_rule(void)
+{
+    struct loop *loop = new_virtual_loop();
+    struct spinner s = {.limit = 10000};
+    loop_call_soon(loop, spin, &s);
+    struct loop_stats before = loop_get_stats(loop);
+    loop_run_forever(loop);
+    struct loop_stats after = loop_get_stats(loop);
+    uint64_t reads = after.clock_reads - before.clock_reads, polls = after.polls - before.polls;
+    ok(reads <= 10000 / LOOP_CLOCK_EVERY + polls + 2,
+       "%s: 10,000 ready callbacks, one an iteration, read the clock %llu times: once per %d "
+       "callbacks, and after each of %llu polls",
+       backend, (unsigned long long)reads, LOOP_CLOCK_EVERY, (unsigned long long)polls);
+    loop_close(loop);
+}
+
+/* Callbacks that each take at least `burn_ns` of real time, rescheduling themselves. */
+struct slow_spinner {
+    uint64_t burn_ns;
+    long runs, runs_when_read, runs_when_timer;
+    int fd;
+};
+
+static void slow_spin(struct loop *loop, void *arg)
+{
+    struct slow_spinner *s = arg;
+    uint64_t start = now_ns();
+    while (now_ns() - start < s->burn_ns)
+        ;
+    s->runs++;
+    if (s->runs_when_read < 0 || s->runs_when_timer < 0)
+        loop_call_soon(loop, slow_spin, s);
+    else
+        loop_stop(loop);
+}
+
+static void slow_reader_saw(struct loop *loop, void *arg)
+{
+    struct slow_spinner *s = arg;
+    s->runs_when_read = s->runs;
+    loop_remove_reader(loop, s->fd);
+}
+
+static void slow_timer_fired(struct loop *loop, void *arg)
+{
+    (void)loop;
+    struct slow_spinner *s = arg;
+    s->runs_when_timer = s->runs;
+}
+
+/*
+ * On the real clock: callbacks of 0.2 ms each keep the loop busy. The poll interval (1 ms)
+ * and a timer set 1 ms ahead are both passed after 5 of them; the loop must see it at its
+ * next reading of the clock, within LOOP_CLOCK_EVERY callbacks, not wait for the poll
+ * that LOOP_POLL_EVERY callbacks bring. A slower machine only makes each callback longer,
+ * which makes both due sooner: the bounds hold however busy it is.
+ */
+static void test_slow_callbacks_keep_time(void)
+{
+    struct loop *loop = loop_new();
+    int p[2];
+    if (pipe(p))
+        return;
+    (void)!write(p[1], "x", 1);
+    struct slow_spinner s = {.burn_ns = 200000, .runs_when_read = -1, .runs_when_timer = -1,
+                             .fd = p[0]};
+    loop_call_soon(loop, slow_spin, &s);
+    loop_call_later(loop, (double)LOOP_POLL_INTERVAL_NS / 1e9, slow_timer_fired, &s);
+    loop_add_reader(loop, p[0], slow_reader_saw, &s);
+    loop_run_forever(loop);
+    long bound = (long)(LOOP_POLL_INTERVAL_NS / s.burn_ns) + LOOP_CLOCK_EVERY + 2;
+    ok(s.runs_when_read >= 0 && s.runs_when_read <= bound,
+       "%s: slow callbacks: a readable fd is served once the poll interval has passed (after "
+       "%ld callbacks of 0.2 ms; at most %ld)",
+       backend, s.runs_when_read, bound);
+    ok(s.runs_when_timer >= 0 && s.runs_when_timer <= bound,
+       "%s: slow callbacks: a timer 1 ms ahead runs at most %d callbacks after it is due "
+       "(after %ld callbacks of 0.2 ms; at most %ld)",
+       backend, LOOP_CLOCK_EVERY, s.runs_when_timer, bound);
+    close(p[0]);
+    close(p[1]);
+    loop_close(loop);
+}
+
+static void record_time(struct loop *loop, void *arg)
+{
+    *(double *)arg = loop_time(loop);
+}
+
+/* A loop that ran on the real clock and then switched to the virtual one (allowed while
+ * nothing is scheduled) does not judge its timers by its last real reading. */
+static void test_clock_switch_between_runs(void)
+{
+    struct loop *loop = loop_new();
+    loop_call_later(loop, 0.001, stop, NULL);
+    loop_run_forever(loop); /* its last reading: the real time, hours or days of uptime */
+    loop_set_virtual_clock(loop, true);
+    struct spinner s = {.limit = 3};
+    double fired = -1;
+    loop_call_soon(loop, spin, &s);
+    loop_call_later(loop, 5.0, record_time, &fired);
+    loop_run_forever(loop);
+    ok(fired < 0,
+       "%s: after a switch to the virtual clock, a timer 5 s ahead has not run at virtual "
+       "time %.1f s",
+       backend, loop_time(loop));
+    loop_close(loop); /* drops the timer */
 }
 
 /* ---- stop ---- */
@@ -656,9 +799,13 @@ static void run_laws(const char *name)
     test_virtual_clock_from_environment();
     test_timer_never_early();
     test_cancel_from_inside();
+    test_ready_ring_grows_wrapped();
     test_removed_reader_not_dispatched();
     test_fds();
     test_poll_rule();
+    test_clock_rule();
+    test_slow_callbacks_keep_time();
+    test_clock_switch_between_runs();
     test_stop_finishes_iteration();
     test_signal_during_wait();
     test_threadsafe();
