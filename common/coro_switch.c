@@ -29,8 +29,8 @@ void coro_context_switch(struct coro_context *from, struct coro_context *to)
  * Why `pop; jmp` and not `ret`: the CPU predicts a `ret` from its stack of recent calls,
  * and here every return lands in another call than the one it predicts, so each switch
  * pays a mispredicted branch. An indirect `jmp` is predicted from where it went before,
- * which in a ping-pong between two coroutines is right. Measured here: 11 ns with
- * `ret`, 5 ns with `jmp` (make bench, switch.ns.context).
+ * which in a ping-pong between two coroutines is right. Measured here: 16 ns with
+ * `ret`, 8 ns with `jmp` (make bench, switch.ns.context).
  *
  * Why only mxcsr's control bits come back: its low six bits are sticky status flags
  * (inexact, overflow...), which the ABI makes caller-saved, like rax. Restoring the
