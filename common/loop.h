@@ -9,6 +9,7 @@
  *   A cancelled handle never runs, even when cancelled from inside another callback
  *   of the same iteration, and cancelling one that already ran is a harmless no-op.
  *   A reader or writer removed while its event is pending is not dispatched.
+ *   Replacing an fd's reader or writer with another does not ask the kernel anything.
  *   A signal arriving at any time, even during a blocking wait, is delivered as an
  *   ordinary callback in the loop's thread; no work is done in the signal handler.
  *   loop_stop() ends the run after the current iteration: every callback that was ready
@@ -215,6 +216,8 @@ int loop_run_until_external_done(struct loop *loop);
  * Call `fn` whenever `fd` is readable (level-triggered: again each iteration while data
  * is waiting). One reader per fd: adding another replaces it. An error or hang-up on
  * the fd counts as readable and writable, so the callback finds out by reading.
+ * The kernel is told (epoll_ctl) only when the directions an fd is watched for change:
+ * replacing a reader with another costs no system call (stats.watch_changes counts).
  * Returns 0, or a negative errno (-EBADF: fd is not open; -EPERM: epoll refuses
  * regular files).
  */
@@ -289,6 +292,7 @@ struct loop_stats {
     uint64_t iterations;     /* passes through steps 1–3 above */
     uint64_t callbacks;      /* callbacks run (timers, I/O, signals included) */
     uint64_t polls;          /* calls into the backend (epoll_wait or poll) */
+    uint64_t watch_changes;  /* changes of what an fd is watched for (epoll_ctl each) */
     uint64_t clock_reads;    /* the loop's own readings of its clock (see the poll rule) */
     uint64_t slow_callbacks; /* callbacks debug mode reported as slow */
 };

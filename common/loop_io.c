@@ -48,7 +48,11 @@ static int set_watch(struct loop *loop, int fd, unsigned direction, const char *
         loop_slot_free(loop, *handle); /* a queued event for it will find nothing to run */
     *handle = fn ? loop_slot_new(loop, SLOT_IO, name, fn, arg) : 0;
     unsigned after = events_of(w);
-    int rc = before == after ? 0 : loop->backend->watch(loop->backend_state, fd, before, after);
+    int rc = 0;
+    if (before != after) { /* replacing a callback changes nothing the kernel knows */
+        loop->stats.watch_changes++;
+        rc = loop->backend->watch(loop->backend_state, fd, before, after);
+    }
     if (rc < 0 && fn) { /* the kernel refused a new direction: forget it, as if never added */
         loop_slot_free(loop, *handle);
         *handle = 0;

@@ -20,6 +20,7 @@ like "$(law '-1 timers')" '^[1-9][0-9]* yes$' "-1 deleted the loop's timer"
 like "$(law 'REMOVEs, each undoing')" '^[1-9][0-9]* yes$' "every REMOVE undid an IN/OUT"
 like "$(law 'REMOVEs of a pooled connection')" '^[1-9][0-9]* yes$' "a pooled connection's REMOVE parks its socket"
 like "$(law 'parked sockets in use again')" '^[1-9][0-9]* yes$' "the next transfer on it finds its socket still watched"
+is "$(law 'epoll_ctl calls the second transfer')" "0 yes" "and asks the kernel nothing: no epoll_ctl"
 like "$(law 'parked sockets the server closed')" '^[1-9][0-9]* yes$' \
     "a parked socket the server closed loses its reader, without a call into libcurl"
 is "$(law 'the next fetch there')" "1 yes" "and the next fetch there opens one new connection"

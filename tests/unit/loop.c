@@ -294,6 +294,37 @@ static void test_fds(void)
     loop_close(loop);
 }
 
+/* What the kernel is told: each change of the directions an fd is watched for, and
+ * nothing when a reader or writer is only replaced (a pooled connection's socket in
+ * chapter 07 is re-added with the same direction at every transfer). */
+static void test_watch_changes(void)
+{
+    struct loop *loop = loop_new();
+    int p[2];
+    if (pipe(p))
+        return;
+    struct level l = {p[0], 0};
+    uint64_t at = loop_get_stats(loop).watch_changes;
+    long steps[5];
+    loop_add_reader(loop, p[0], read_one_byte, &l);
+    steps[0] = (long)(loop_get_stats(loop).watch_changes - at);
+    loop_add_reader(loop, p[0], read_one_byte, &l);
+    steps[1] = (long)(loop_get_stats(loop).watch_changes - at);
+    loop_add_writer(loop, p[0], read_one_byte, &l);
+    steps[2] = (long)(loop_get_stats(loop).watch_changes - at);
+    loop_remove_writer(loop, p[0]);
+    steps[3] = (long)(loop_get_stats(loop).watch_changes - at);
+    loop_remove_reader(loop, p[0]);
+    steps[4] = (long)(loop_get_stats(loop).watch_changes - at);
+    ok(steps[0] == 1 && steps[1] == 1 && steps[2] == 2 && steps[3] == 3 && steps[4] == 4,
+       "%s: the kernel is told of a reader added, not of it replaced; of a writer added and "
+       "removed, and the reader removed (changes after each: %ld %ld %ld %ld %ld)",
+       backend, steps[0], steps[1], steps[2], steps[3], steps[4]);
+    close(p[0]);
+    close(p[1]);
+    loop_close(loop);
+}
+
 /* ---- the poll rule: no system call per callback, and I/O never starved ---- */
 
 struct spinner {
@@ -802,6 +833,7 @@ static void run_laws(const char *name)
     test_ready_ring_grows_wrapped();
     test_removed_reader_not_dispatched();
     test_fds();
+    test_watch_changes();
     test_poll_rule();
     test_clock_rule();
     test_slow_callbacks_keep_time();
