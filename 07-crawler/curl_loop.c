@@ -58,13 +58,9 @@ static const char *what_name(int what)
 
 static struct fd_info *info_of(struct curl_loop *cl, curl_socket_t fd)
 {
-    if ((size_t)fd >= cl->fds_cap) {
-        size_t old = cl->fds_cap;
-        cl->fds = grow_array(cl->fds, &cl->fds_cap, (size_t)fd + 1, sizeof *cl->fds,
-                             "curl_loop: fds");
-        for (size_t i = old; i < cl->fds_cap; i++)
-            cl->fds[i] = (struct fd_info){0};
-    }
+    if ((size_t)fd >= cl->fds_cap)
+        cl->fds = grow_array_zeroed(cl->fds, &cl->fds_cap, (size_t)fd + 1, sizeof *cl->fds,
+                                    "curl_loop: fds");
     return &cl->fds[fd];
 }
 

@@ -106,6 +106,14 @@ void *grow_array(void *array, size_t *cap, size_t need, size_t size, const char 
     return p;
 }
 
+void *grow_array_zeroed(void *array, size_t *cap, size_t need, size_t size, const char *what)
+{
+    size_t old = *cap;
+    char *grown = grow_array(array, cap, need, size, what);
+    memset(grown + old * size, 0, (*cap - old) * size);
+    return grown;
+}
+
 pid_t xfork(void)
 {
     fflush(NULL);

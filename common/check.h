@@ -61,6 +61,9 @@ void copy_cut(char *dst, size_t size, const char *src);
  */
 void *grow_array(void *array, size_t *cap, size_t need, size_t size, const char *what);
 
+/* grow_array for a table indexed by a number (an fd): the new elements are all zero. */
+void *grow_array_zeroed(void *array, size_t *cap, size_t need, size_t size, const char *what);
+
 /*
  * The capacity grow_array chooses: `cap` doubled (16 if it is 0) until it holds `need`;
  * 0 when `need` elements of `size` bytes, or the doubled capacity, overflow a size_t.

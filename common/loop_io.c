@@ -15,13 +15,9 @@
 
 static struct fd_watch *watch_of(struct loop *loop, int fd)
 {
-    if ((size_t)fd >= loop->fds_cap) {
-        size_t old = loop->fds_cap;
-        loop->fds = grow_array(loop->fds, &loop->fds_cap, (size_t)fd + 1, sizeof *loop->fds,
-                               "loop's fd table");
-        for (size_t i = old; i < loop->fds_cap; i++)
-            loop->fds[i] = (struct fd_watch){0, 0};
-    }
+    if ((size_t)fd >= loop->fds_cap)
+        loop->fds = grow_array_zeroed(loop->fds, &loop->fds_cap, (size_t)fd + 1,
+                                      sizeof *loop->fds, "loop's fd table");
     return &loop->fds[fd];
 }
 

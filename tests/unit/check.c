@@ -182,6 +182,20 @@ int main(void)
     ok(grow_array(same, &cap, 20, sizeof *same, "numbers") == same && cap == 32,
        "room enough: the same array, the same capacity");
     free(same);
+    /* A freed block full of 0xAB, of the size the table grows to: malloc hands it back. */
+    free(memset(xmalloc(32 * sizeof(long)), 0xAB, 32 * sizeof(long)));
+    cap = 16;
+    long *table = xmalloc(16 * sizeof *table);
+    for (int i = 0; i < 16; i++)
+        table[i] = i + 1;
+    table = grow_array_zeroed(table, &cap, 17, sizeof *table, "table");
+    int kept_old = 0, zeroed = 0;
+    for (size_t i = 0; i < cap; i++)
+        i < 16 ? (kept_old += table[i] == (long)i + 1) : (zeroed += table[i] == 0);
+    ok(cap == 32 && kept_old == 16 && zeroed == 16,
+       "grow_array_zeroed: the 16 old elements kept, the %zu new ones all zero (%d)", cap - 16,
+       zeroed);
+    free(table);
     is_long(exit_status(run_in_child(call_grow_too_far, NULL, msg, sizeof msg)), 1,
             "an array that cannot grow dies");
     ok(strstr(msg, "the test's array: out of memory for") != NULL, "naming the array: %s", msg);
