@@ -327,14 +327,20 @@ static void test_watch_changes(void)
 
 /* ---- the poll rule: no system call per callback, and I/O never starved ---- */
 
+/* A callback that reschedules itself `limit` times, each run taking at least `burn_ns`
+ * of real time; what a reader or a timer sees of it is noted in runs_when_*. */
 struct spinner {
-    long runs, limit, runs_when_read;
+    long runs, limit, runs_when_read, runs_when_timer;
+    uint64_t burn_ns;
     int fd;
 };
 
 static void spin(struct loop *loop, void *arg)
 {
     struct spinner *s = arg;
+    uint64_t start = now_ns();
+    while (now_ns() - start < s->burn_ns)
+        ;
     if (++s->runs < s->limit)
         loop_call_soon(loop, spin, s);
     else
@@ -394,37 +400,10 @@ static void test_clock_rule(void)
     loop_close(loop);
 }
 
-/* Callbacks that each take at least `burn_ns` of real time, rescheduling themselves. */
-struct slow_spinner {
-    uint64_t burn_ns;
-    long runs, runs_when_read, runs_when_timer;
-    int fd;
-};
-
-static void slow_spin(struct loop *loop, void *arg)
-{
-    struct slow_spinner *s = arg;
-    uint64_t start = now_ns();
-    while (now_ns() - start < s->burn_ns)
-        ;
-    s->runs++;
-    if (s->runs_when_read < 0 || s->runs_when_timer < 0)
-        loop_call_soon(loop, slow_spin, s);
-    else
-        loop_stop(loop);
-}
-
-static void slow_reader_saw(struct loop *loop, void *arg)
-{
-    struct slow_spinner *s = arg;
-    s->runs_when_read = s->runs;
-    loop_remove_reader(loop, s->fd);
-}
-
-static void slow_timer_fired(struct loop *loop, void *arg)
+static void timer_saw(struct loop *loop, void *arg)
 {
     (void)loop;
-    struct slow_spinner *s = arg;
+    struct spinner *s = arg;
     s->runs_when_timer = s->runs;
 }
 
@@ -442,13 +421,14 @@ static void test_slow_callbacks_keep_time(void)
     if (pipe(p))
         return;
     (void)!write(p[1], "x", 1);
-    struct slow_spinner s = {.burn_ns = 200000, .runs_when_read = -1, .runs_when_timer = -1,
-                             .fd = p[0]};
-    loop_call_soon(loop, slow_spin, &s);
-    loop_call_later(loop, (double)LOOP_POLL_INTERVAL_NS / 1e9, slow_timer_fired, &s);
-    loop_add_reader(loop, p[0], slow_reader_saw, &s);
+    uint64_t burn_ns = 200000;
+    long bound = (long)(LOOP_POLL_INTERVAL_NS / burn_ns) + LOOP_CLOCK_EVERY + 2;
+    struct spinner s = {.limit = bound + 1, .runs_when_read = -1, .runs_when_timer = -1,
+                        .burn_ns = burn_ns, .fd = p[0]};
+    loop_call_soon(loop, spin, &s);
+    loop_call_later(loop, (double)LOOP_POLL_INTERVAL_NS / 1e9, timer_saw, &s);
+    loop_add_reader(loop, p[0], reader_saw, &s);
     loop_run_forever(loop);
-    long bound = (long)(LOOP_POLL_INTERVAL_NS / s.burn_ns) + LOOP_CLOCK_EVERY + 2;
     ok(s.runs_when_read >= 0 && s.runs_when_read <= bound,
        "%s: slow callbacks: a readable fd is served once the poll interval has passed (after "
        "%ld callbacks of 0.2 ms; at most %ld)",
