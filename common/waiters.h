@@ -7,7 +7,7 @@
  * is a list.h list of struct waiter, each on the waiting task's own stack, and the task is
  * parked (park.h) instead of awaiting a future: the same wake and the same cancel, with
  * no future to make, call back and free at every wait (make bench CHAPTERS=0 shows a
- * queue hand-off then costs about one and a half task turns).
+ * queue hand-off then costs less than two task turns).
  *
  * The laws, each tested through the primitives (tests/unit/queue.c, semaphore.c...):
  * - First come, first served: wakes go to the waiters in the order they joined.
