@@ -161,7 +161,6 @@ static int on_close_socket(void *clientp, curl_socket_t fd)
         forget(cl, info->watch);
     info->pooled = false;
     info->closed = true;
-    cl->stats.closes++;
     return close(fd);
 }
 

@@ -57,7 +57,6 @@ struct curl_loop_stats {
     uint64_t parked;          /* REMOVEs of a pooled connection: its reader kept */
     uint64_t unparked;        /* parked sockets announced again: no new registration */
     uint64_t parked_woken;    /* parked sockets found readable: their reader removed */
-    uint64_t closes;          /* sockets closed by the close-socket callback */
     uint64_t zero_timers;     /* timer callbacks of 0 ms: each became a loop timer */
     uint64_t timer_deletes;   /* timer callbacks of -1 */
     uint64_t reentrant_calls; /* socket_action called inside a libcurl callback: must be 0 */
