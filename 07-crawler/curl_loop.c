@@ -70,7 +70,6 @@ static void forget(struct curl_loop *cl, struct watch *w)
     loop_remove_reader(cl->loop, w->fd); /* the fd may be closed already: both tolerate it */
     loop_remove_writer(cl->loop, w->fd);
     info_of(cl, w->fd)->watch = NULL;
-    cl->stats.watched--;
     free(w);
 }
 
@@ -116,8 +115,6 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *clientp, void
         cl->stats.fds_registered++;
         if (info->closed)
             cl->stats.fds_reused++;
-        if (++cl->stats.watched > cl->stats.peak_watched)
-            cl->stats.peak_watched = cl->stats.watched;
     }
     if (w->parked) { /* in use again: the same socket, its reader still in the loop */
         w->parked = false;

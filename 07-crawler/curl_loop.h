@@ -60,7 +60,6 @@ struct curl_loop_stats {
     uint64_t zero_timers;     /* timer callbacks of 0 ms: each became a loop timer */
     uint64_t timer_deletes;   /* timer callbacks of -1 */
     uint64_t reentrant_calls; /* socket_action called inside a libcurl callback: must be 0 */
-    long watched, peak_watched; /* fds announced (parked ones too), now and at most */
 };
 
 /* curl_global_init (libcurl counts them) and a multi handle on `loop`. */
