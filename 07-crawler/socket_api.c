@@ -103,8 +103,10 @@ static int body(struct session *s, void *arg)
     LAW("curl asked for 0 ms timers (each armed on the loop)", st.zero_timers, st.zero_timers > 0);
     LAW("libcurl called from inside its callbacks", st.reentrant_calls, st.reentrant_calls == 0);
     LAW("-1 timers: the loop's timer deleted", st.timer_deletes, st.timer_deletes > 0);
-    LAW("REMOVEs, each undoing an IN/OUT", st.fds_removed,
-        st.fds_removed <= st.fds_registered + st.unparked);
+    /* Every watch begun (an fd new to the loop, or a parked one in use again) ended by
+     * exactly one REMOVE: none missed, none twice. */
+    LAW("REMOVEs, one for each watch an IN/OUT began", st.fds_removed,
+        st.fds_removed == st.fds_registered + st.unparked);
     LAW("REMOVEs of a pooled connection: parked, its reader kept", st.parked, st.parked > 0);
     LAW("parked sockets in use again", st.unparked, st.unparked > 0);
     LAW("...epoll_ctl calls the second transfer on a connection made", kernel_told,

@@ -17,7 +17,7 @@ law() { printf '%s\n' "$out" | grep -F -e "$1" | awk '{ print $(NF-1), $NF }'; }
 is "$(law 'libcurl called from inside its callbacks')" "0 yes" "libcurl is never called from inside its callbacks"
 like "$(law '0 ms timers')" '^[1-9][0-9]* yes$' "every 0 ms timer became a loop timer"
 like "$(law '-1 timers')" '^[1-9][0-9]* yes$' "-1 deleted the loop's timer"
-like "$(law 'REMOVEs, each undoing')" '^[1-9][0-9]* yes$' "every REMOVE undid an IN/OUT"
+like "$(law 'REMOVEs, one for each watch')" '^[1-9][0-9]* yes$' "every watch an IN/OUT began, ended by one REMOVE"
 like "$(law 'REMOVEs of a pooled connection')" '^[1-9][0-9]* yes$' "a pooled connection's REMOVE parks its socket"
 like "$(law 'parked sockets in use again')" '^[1-9][0-9]* yes$' "the next transfer on it finds its socket still watched"
 is "$(law 'epoll_ctl calls the second transfer')" "0 yes" "and asks the kernel nothing: no epoll_ctl"
