@@ -17,7 +17,7 @@ static int transfer(struct account *from, struct account *to, long amount)
         return BANK_EAMOUNT;
     if (from->id == to->id)
         return BANK_ESELF;
-    int err = account_lock_both(from, to, 0.2);
+    int err = account_lock_both(from, to, BANK_LOCK_TIMEOUT);
     if (err)
         return err;
     if (from->balance >= amount) {

@@ -15,10 +15,11 @@
 #include "contract.h"
 
 /*
- * Wait at most this long for a lock. Locks here are held for microseconds, so a wait
- * this long means a deadlock; short, so the checker says so quickly.
+ * Wait at most this long for a lock: the article's 1 s (BANK_LOCK_TIMEOUT). Locks here
+ * are held for microseconds, yet four threads on a busy machine can keep a transfer
+ * waiting a few hundred ms for its turn; a wait of a whole second means a deadlock.
  */
-static const double lock_timeout = 0.2;
+static const double lock_timeout = BANK_LOCK_TIMEOUT;
 
 static int transfer(struct account *from, struct account *to, long amount)
 {

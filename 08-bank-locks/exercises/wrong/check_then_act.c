@@ -18,7 +18,7 @@ static int transfer(struct account *from, struct account *to, long amount)
         return BANK_EAMOUNT;
     if (from->balance < amount)
         return BANK_EFUNDS;
-    int err = account_lock_both(from, to, 0.2);
+    int err = account_lock_both(from, to, BANK_LOCK_TIMEOUT);
     if (err)
         return err;
     from->balance -= amount;

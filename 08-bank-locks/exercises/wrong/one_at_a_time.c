@@ -17,7 +17,7 @@ static int transfer(struct account *from, struct account *to, long amount)
         return BANK_ESELF;
     if (amount <= 0)
         return BANK_EAMOUNT;
-    int err = account_lock(from, 0.2);
+    int err = account_lock(from, BANK_LOCK_TIMEOUT);
     if (err)
         return err;
     if (from->balance < amount) {
@@ -26,7 +26,7 @@ static int transfer(struct account *from, struct account *to, long amount)
     }
     from->balance -= amount;
     account_unlock(from);
-    err = account_lock(to, 0.2);
+    err = account_lock(to, BANK_LOCK_TIMEOUT);
     if (err)
         return err; /* and the money is lost */
     to->balance += amount;

@@ -16,7 +16,7 @@ static int transfer(struct account *from, struct account *to, long amount)
         return BANK_ESELF;
     if (amount < 0)
         return BANK_EAMOUNT;
-    int err = account_lock_both(from, to, 0.2);
+    int err = account_lock_both(from, to, BANK_LOCK_TIMEOUT);
     if (err)
         return err;
     if (from->balance < amount) {
