@@ -92,7 +92,13 @@ fi
 site_start --pages 200 --delay 0.3
 LAB_RESULTS=/dev/null "$LAB_BUILD/$dir/crawl" --report "$tap_tmp/c.tsv" --concurrency 10 "$site/" >"$tap_tmp/c.out" 2>&1 &
 pid=$!
-sleep 1.5
+# Once a page has finished (a line of its own), not after a fixed while: a sanitizer's
+# start on a busy machine can take longer than a few of the site's 0.3 s answers.
+tries=0
+until grep -q '\] 200 ' "$tap_tmp/c.out" || [ $tries -ge 600 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+done
 kill -INT $pid
 wait $pid
 is "$?" 130 "Ctrl-C: exit 130"
