@@ -7,7 +7,12 @@
 # that works only when the waiter wakes fast fails every time); a machine busy with other
 # work can still disturb one run of a right answer. So the program runs up to three
 # times, and two runs decide. A run that hangs is stopped, and said to hang.
+# LAB_CHECK_TIMEOUT=S bounds each run (300 s by default). The harness's own watchdog
+# reports a GIL stuck for 10 s; the bound is for what it cannot see, and is generous: a
+# GIL that changes hands at every check (a wrong answer) takes 20 to 30 s a run here,
+# each hand-over waiting out a slowed wake-up, and longer on a busy machine.
 set -u
+limit=${LAB_CHECK_TIMEOUT:-300}
 prog=$1/gil_turns
 if [ ! -x "$prog" ]; then
     echo "no $prog: make exercise-1 builds it (it must compile without warnings)"
@@ -31,7 +36,7 @@ while [ $clean -lt 2 ] && [ $failed -lt 2 ]; do
     problems=0
     : >"$results"
     echo "== run $attempt: $prog --threads 2 --seconds 0.3 --switch-interval 5"
-    LAB_RESULTS=$results timeout -k 5 60 "$prog" --threads 2 --seconds 0.3 --switch-interval 5
+    LAB_RESULTS=$results timeout -k 5 "$limit" "$prog" --threads 2 --seconds 0.3 --switch-interval 5
     status=$?
     echo
     if [ $status -ne 0 ]; then
@@ -43,7 +48,7 @@ while [ $clean -lt 2 ] && [ $failed -lt 2 ]; do
             problem "the GIL got stuck: no thread ran for 10 s (above: where each thread was). Is a" \
                 "wait never signalled, or a mutex never unlocked?"
         elif [ $status -eq 124 ] || [ $status -eq 137 ]; then
-            problem "gil_turns did not finish in 60 s (it hung after the lines above)"
+            problem "gil_turns did not finish in $limit s (it hung after the lines above)"
         elif [ $status -gt 128 ]; then
             problem "gil_turns was killed by SIG$(kill -l $((status - 128))) after the lines above"
         else
