@@ -99,10 +99,12 @@ void c10k_stop_server(pid_t server)
         ;
 }
 
-enum { TCP_LISTEN = 0x0A, SLAB_READINGS = 5 };
+enum { TCP_ESTABLISHED = 0x01, SLAB_READINGS = 5 };
 
-/* Sum the send and receive queues of the TCP sockets on `port` that are not listening:
- * /proc/net/tcp has a line per socket, "sl local:port remote:port state tx:rx ...", in hex. */
+/* Sum the send and receive queues of the TCP sockets on `port` that are connected:
+ * /proc/net/tcp has a line per socket, "sl local:port remote:port state tx:rx ...", in hex.
+ * Connected only: a socket of an earlier connection that had the same port number (the
+ * server's port is any free one) may still wait out its TIME_WAIT, and is not this run's. */
 static void count_sockets(int port, struct kernel_view *v)
 {
     char line[512];
@@ -116,7 +118,7 @@ static void count_sockets(int port, struct kernel_view *v)
         unsigned long tx, rx;
         if (sscanf(line, " %*u: %*x:%x %*x:%x %x %lx:%lx", &local, &remote, &state, &tx, &rx) != 5)
             continue; /* the header */
-        if ((local == (unsigned)port || remote == (unsigned)port) && state != TCP_LISTEN) {
+        if ((local == (unsigned)port || remote == (unsigned)port) && state == TCP_ESTABLISHED) {
             v->sockets++;
             v->queued_bytes += (long)(tx + rx);
         }
