@@ -16,8 +16,8 @@ _Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2,
 
 /* What every thread and every fork()ed child of this interpreter updates. */
 struct shared_counters {
-    atomic_int running;
-    atomic_int most_running;
+    atomic_int running, most_running; /* executing a bytecode */
+    atomic_int waiting, most_waiting; /* in a blocking call or an await */
     atomic_ulong bytecodes;
 };
 
@@ -38,6 +38,8 @@ struct interp *interp_new(bool with_gil, double switch_interval)
     in->shared = p;
     atomic_init(&in->shared->running, 0);
     atomic_init(&in->shared->most_running, 0);
+    atomic_init(&in->shared->waiting, 0);
+    atomic_init(&in->shared->most_waiting, 0);
     atomic_init(&in->shared->bytecodes, 0);
     return in;
 }
@@ -62,13 +64,19 @@ void interp_leave(struct interp *in, int who)
         gil_drop(in->gil, who);
 }
 
+/* One more inside: count it, and keep the most ever seen at once. */
+static void count_in(atomic_int *now_in, atomic_int *most_in)
+{
+    int now = atomic_fetch_add(now_in, 1) + 1;
+    int most = atomic_load_explicit(most_in, memory_order_relaxed);
+    while (now > most && !atomic_compare_exchange_weak(most_in, &most, now))
+        ;
+}
+
 /* Run one bytecode, counting how many threads are inside one right now. */
 static uint64_t bytecode(struct shared_counters *c, uint64_t iterations)
 {
-    int now = atomic_fetch_add(&c->running, 1) + 1;
-    int most = atomic_load_explicit(&c->most_running, memory_order_relaxed);
-    while (now > most && !atomic_compare_exchange_weak(&c->most_running, &most, now))
-        ;
+    count_in(&c->running, &c->most_running);
     uint64_t done = burn(iterations);
     atomic_fetch_sub(&c->running, 1);
     return done;
@@ -89,11 +97,23 @@ uint64_t interp_count(struct interp *in, int who, uint64_t n)
     return count;
 }
 
+void interp_wait_begin(struct interp *in)
+{
+    count_in(&in->shared->waiting, &in->shared->most_waiting);
+}
+
+void interp_wait_end(struct interp *in)
+{
+    atomic_fetch_sub(&in->shared->waiting, 1);
+}
+
 void interp_blocking_call(struct interp *in, int who, double seconds, bool release_gil)
 {
     if (release_gil)
         interp_leave(in, who);
+    interp_wait_begin(in);
     sleep_sec(seconds);
+    interp_wait_end(in);
     if (release_gil)
         interp_enter(in, who);
 }
@@ -102,6 +122,7 @@ struct interp_stats interp_stats(struct interp *in)
 {
     return (struct interp_stats){
         .most_running = atomic_load(&in->shared->most_running),
+        .most_waiting = atomic_load(&in->shared->most_waiting),
         .bytecodes = atomic_load(&in->shared->bytecodes),
         .gil = in->gil ? gil_stats(in->gil) : (struct gil_stats){0},
     };

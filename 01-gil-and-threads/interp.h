@@ -10,9 +10,10 @@
  * The interpreter also checks the GIL's promise. It counts the threads executing a
  * bytecode at this instant and keeps the highest count it ever saw: with the GIL that
  * must be 1; without it, on a machine with several cores, it reaches the number of
- * threads. The counters live in memory shared with fork()ed children, so processes
- * are counted too, while each child works with its own copy of the GIL — as every
- * Python process has its own interpreter and its own lock.
+ * threads. It counts the workers waiting in a blocking call the same way: more than one
+ * at once is waits that overlapped. The counters live in memory shared with fork()ed
+ * children, so processes are counted too, while each child works with its own copy of
+ * the GIL — as every Python process has its own interpreter and its own lock.
  */
 #ifndef CH01_INTERP_H
 #define CH01_INTERP_H
@@ -40,8 +41,14 @@ uint64_t interp_count(struct interp *in, int who, uint64_t n);
 /* A blocking call of `seconds`, with the GIL released around it or kept. */
 void interp_blocking_call(struct interp *in, int who, double seconds, bool release_gil);
 
+/* A worker starts or ends a wait of its own (an await on the loop): counted as a blocking
+ * call is, so the waits seen at once prove they overlapped, whatever the clock says. */
+void interp_wait_begin(struct interp *in);
+void interp_wait_end(struct interp *in);
+
 struct interp_stats {
     int most_running;             /* most threads seen executing a bytecode at once */
+    int most_waiting;             /* most workers seen in a blocking call or a wait at once */
     unsigned long bytecodes;      /* bytecodes executed (each one checked) */
     struct gil_stats gil;         /* zero when free-threaded */
 };

@@ -32,7 +32,10 @@ uint64_t job_io_async(struct interp *in, int who, const void *arg)
         interp_count(in, who, io->work);
         if (io->verbose)
             say("call %d/%d: awaits %.2f s", i, io->calls, io->wait);
-        if (async_sleep(io->wait) != 0)
+        interp_wait_begin(in);
+        int err = async_sleep(io->wait);
+        interp_wait_end(in);
+        if (err)
             break;
         made++;
     }
