@@ -190,8 +190,10 @@ int main(void)
         table[i] = i + 1;
     table = grow_array_zeroed(table, &cap, 17, sizeof *table, "table");
     int kept_old = 0, zeroed = 0;
-    for (size_t i = 0; i < cap; i++)
-        i < 16 ? (kept_old += table[i] == (long)i + 1) : (zeroed += table[i] == 0);
+    for (size_t i = 0; i < 16; i++)
+        kept_old += table[i] == (long)i + 1;
+    for (size_t i = 16; i < cap; i++)
+        zeroed += table[i] == 0;
     ok(cap == 32 && kept_old == 16 && zeroed == 16,
        "grow_array_zeroed: the 16 old elements kept, the %zu new ones all zero (%d)", cap - 16,
        zeroed);
